@@ -1,0 +1,1 @@
+"""Alembic migrations (async, SQLite-safe batch mode). Run them with `yichuang migrate`."""
