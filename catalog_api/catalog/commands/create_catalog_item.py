@@ -10,7 +10,7 @@ from catalog_api.catalog.errors import DomainError, ErrorCode, not_found
 from catalog_api.catalog.kinds import CATALOG_ITEM
 from catalog_api.db import Tx
 from models import CatalogItem, CatalogItemVersion
-from models.codes import CodeError, item_type_of_basic_code, validate_basic_code
+from models.codes import CodeError, item_type_of_basic_code, normalise_catalog_code
 from models.enums import ChangeAction
 
 
@@ -21,16 +21,6 @@ def parent_code_of(code: str) -> str | None:
     if code[9:] in ("000", "00Y"):
         return None
     return code[:9] + "00Y"
-
-
-def normalise_catalog_code(raw: str) -> str:
-    """A 12-char basic code, or 14 chars for a handling item (basic code + 2 digits)."""
-    code = "".join(raw.split()).upper()
-    if len(code) == 14:
-        if not code[12:].isdigit():
-            raise CodeError(f"业务办理项序号应为2位数字：{code}")
-        return validate_basic_code(code[:12]) + code[12:]
-    return validate_basic_code(code)
 
 
 async def create_catalog_item(

@@ -25,9 +25,12 @@ async def publish(
     expected_lock_version: int,
     actor: str | None,
     effective_from: datetime | None = None,
+    backdate: bool = False,
 ) -> Any:
+    """`backdate` admits a past `effective_from`, for loading a legacy catalog's history in
+    order; it may never reach back before the version it replaces took effect."""
     now = utc_now()
-    if effective_from is not None and effective_from < now:
+    if effective_from is not None and effective_from < now and not backdate:
         raise DomainError.one(ErrorCode.INVALID, "生效时间不能早于当前时间", "effective_from")
     effective_from = effective_from or now
     record = await versions.lock_record(tx, kind, record_id, expected_lock_version)
@@ -36,6 +39,10 @@ async def publish(
         raise invalid_state("没有已提交审核的版本可发布", "id")
     await rules.ensure_publishable(tx.session, kind, record, draft)
     previous = await versions.latest_published(tx.session, kind, record.id)
+    if previous is not None and backdate and effective_from < previous.effective_from:
+        raise DomainError.one(
+            ErrorCode.INVALID, "生效时间不能早于现行版本的生效时间", "effective_from"
+        )
     if previous is not None:
         previous.status = VersionStatus.SUPERSEDED
         previous.effective_to = max(effective_from, previous.effective_from)

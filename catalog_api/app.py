@@ -1,0 +1,53 @@
+"""The ASGI application: GraphQL at /graphql, attachments, GraphiQL assets, health."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from catalog_api.attachments import download_endpoint
+from catalog_api.db import Database
+from catalog_api.http import STATIC_DIR, CatalogGraphQL
+from catalog_api.schema import build_schema
+from catalog_api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
+    """The service. Tests inject a `database`; otherwise the settings' one is opened here and
+    closed when the app shuts down."""
+    settings = settings or Settings()
+    owns_database = database is None
+    database = database or Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        if owns_database:
+            await database.dispose()
+
+    async def health(_request: Request) -> Response:
+        await database.ping()
+        return JSONResponse({"status": "ok"})
+
+    async def home(_request: Request) -> Response:
+        return RedirectResponse("/graphql")
+
+    graphql = CatalogGraphQL(build_schema(settings), database, settings)
+    routes = [
+        Route("/", home),
+        Route("/healthz", health),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/attachments/{sha256}", download_endpoint(database, settings.files_dir)),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.database = database
+    app.state.settings = settings
+    return app

@@ -1,0 +1,1 @@
+"""Reads of the catalog: lookups by code, keyset-paginated lists and the loaders' batch reads."""

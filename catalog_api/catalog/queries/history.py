@@ -1,0 +1,55 @@
+"""Versions of records: the public history and the version that applied at a moment."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog_api.catalog.kinds import CATALOG_ITEM, Kind
+from models.enums import PUBLIC_STATUSES
+
+
+async def public_versions(
+    session: AsyncSession, kind: Kind, record_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Any]]:
+    """Every version that was ever published, newest first, per record."""
+    statement = (
+        select(kind.version)
+        .where(kind.version.record_id.in_(record_ids), kind.version.status.in_(PUBLIC_STATUSES))
+        .order_by(kind.version.record_id, kind.version.number.desc())
+    )
+    history: dict[uuid.UUID, list[Any]] = {record_id: [] for record_id in record_ids}
+    for version in (await session.execute(statement)).scalars():
+        history[version.record_id].append(version)
+    return history
+
+
+async def catalog_versions_in_force(
+    session: AsyncSession, catalog_item_ids: Sequence[uuid.UUID], at: datetime
+) -> dict[uuid.UUID, Any]:
+    """For each catalog item, the latest version published at or before `at` — the current one,
+    or the last one if the item has since been withdrawn — so that inherited elements of a
+    service item always have a value."""
+    statement = (
+        select(CATALOG_ITEM.version)
+        .where(
+            CATALOG_ITEM.version.record_id.in_(catalog_item_ids),
+            CATALOG_ITEM.version.status.in_(PUBLIC_STATUSES),
+            CATALOG_ITEM.version.effective_from <= at,
+        )
+        .order_by(CATALOG_ITEM.version.record_id, CATALOG_ITEM.version.effective_from.desc())
+    )
+    in_force: dict[uuid.UUID, Any] = {}
+    for version in (await session.execute(statement)).scalars():
+        in_force.setdefault(version.record_id, version)
+    return in_force
+
+
+async def records_by_ids(
+    session: AsyncSession, kind: Kind, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
+    rows = await session.execute(select(kind.record).where(kind.record.id.in_(ids)))
+    return {record.id: record for record in rows.scalars()}

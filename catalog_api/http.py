@@ -1,0 +1,43 @@
+"""The GraphQL endpoint over HTTP: per-request context, readable UTF-8 JSON, local GraphiQL."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from catalog_api.db import Database
+from catalog_api.schema.context import Context
+from catalog_api.settings import Settings
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+class CatalogGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: Any, database: Database, settings: Settings) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+        self.database = database
+        self.settings = settings
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        context = Context.build(self.database, self.settings, request)
+        context.response = response
+        return context
+
+    def encode_json(self, data: object) -> bytes:
+        # Chinese stays Chinese: no \\u escapes in any response.
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if response.headers.get("content-type") == "application/json":
+            response.headers["content-type"] = "application/json; charset=utf-8"
+        return response
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from the package itself: government intranets are often offline."""
+        page = (STATIC_DIR / "graphiql" / "index.html").read_text(encoding="utf-8")
+        return HTMLResponse(page)

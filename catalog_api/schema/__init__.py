@@ -1,0 +1,41 @@
+"""The GraphQL schema: thin adapters from GraphQL to the application layer."""
+
+import logging
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import ExecutionContext
+
+from catalog_api.schema.errors import PublicError, masking
+from catalog_api.schema.query import Query
+from catalog_api.settings import Settings
+
+log = logging.getLogger("catalog_api.graphql")
+
+
+class CatalogSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log what went wrong inside the service; a client's bad request is not our error."""
+        for error in errors:
+            original = error.original_error
+            if original is not None and not isinstance(original, PublicError):
+                log.error("GraphQL resolver failed", exc_info=original)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    return CatalogSchema(
+        query=Query,
+        extensions=[
+            QueryDepthLimiter(max_depth=settings.max_query_depth),
+            MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            masking(),
+        ],
+    )
+
+
+schema = build_schema()

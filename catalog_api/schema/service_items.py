@@ -1,0 +1,205 @@
+"""Implementation items (实施清单): one agency's guide, with the unified elements inherited live
+from the catalog item in force at the moment read."""
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from catalog_api.catalog.kinds import SERVICE_ITEM
+from catalog_api.catalog.queries import items
+from catalog_api.schema import content
+from catalog_api.schema.catalog_items import CatalogItem
+from catalog_api.schema.context import Info
+from catalog_api.schema.enums import (
+    ExerciseLevel,
+    HandlingForm,
+    HandlingKind,
+    ItemType,
+    OnlineDepth,
+    OnlineStage,
+    PowerSource,
+    ServiceObject,
+    ServiceScope,
+)
+from catalog_api.schema.filters import ServiceItemFilter
+from catalog_api.schema.history import public_version
+from catalog_api.schema.pagination import Connection, connection, decode_cursor, page_size
+from catalog_api.schema.reference import Agency
+from catalog_api.schema.versioned import Versioned, parsed, versioned_fields
+from models.content import CatalogItemContent, ServiceItemContent
+from models.enums import MaterialOrigin
+
+
+@strawberry.type(description="An implementation item (实施清单事项) of one agency.")
+class ServiceItem(Versioned):
+    code: str = strawberry.field(description="实施编码 (31) or 业务办理项编码 (33), derived.")
+    level: ExerciseLevel
+    item_type: ItemType = strawberry.field(description="Inherited: 事项类型.")
+    item_type_code: str
+    local_codes: list[str] = strawberry.field(description="地方编码 aliases.")
+    undertaking_unit: str | None = strawberry.field(description="承办机构.")
+    joint_agencies: list[str] = strawberry.field(description="联办机构.")
+    power_source: PowerSource | None
+    handling_kind: HandlingKind
+    promised_time_limit: content.TimeLimit | None = strawberry.field(description="承诺办结时限.")
+    onsite_visits: int = strawberry.field(description="到办事现场次数.")
+    onsite_visits_reason: str | None
+    online_depth: OnlineDepth
+    online_stages: list[OnlineStage]
+    channels: content.Channels
+    handling_forms: list[HandlingForm]
+    process: list[content.ProcessStep]
+    charging: bool
+    fee_basis: str | None
+    fees: list[content.FeeLine]
+    intermediaries: list[str] = strawberry.field(description="Required intermediary services.")
+    faqs: list[content.Faq]
+    result: content.Result | None
+    address: str | None
+    hours: str | None
+    consult_phone: str | None
+    supervise_phone: str | None
+    themes: list[str]
+    service_scope: ServiceScope
+    quantity_limit: str | None
+    special_procedure: str | None
+    responsibilities: content.Responsibilities | None
+    notes: str | None
+    local: strawberry.Private[ServiceItemContent]
+    at: strawberry.Private[datetime]
+
+    @classmethod
+    def of(cls, info: Info, record: Any, version: Any, at: datetime) -> "ServiceItem":
+        data: ServiceItemContent = parsed(info, version, ServiceItemContent)
+        plain = data.model_dump(
+            include={
+                "local_codes",
+                "undertaking_unit",
+                "joint_agencies",
+                "power_source",
+                "handling_kind",
+                "onsite_visits",
+                "onsite_visits_reason",
+                "online_depth",
+                "online_stages",
+                "handling_forms",
+                "charging",
+                "fee_basis",
+                "intermediaries",
+                "address",
+                "hours",
+                "consult_phone",
+                "supervise_phone",
+                "themes",
+                "service_scope",
+                "quantity_limit",
+                "special_procedure",
+                "notes",
+            }
+        )
+        return cls(
+            **versioned_fields("ServiceItem", SERVICE_ITEM.name, record, version),
+            **plain,
+            code=record.code,
+            level=record.level,
+            item_type=record.item_type,
+            item_type_code=record.item_type.value,
+            promised_time_limit=content.TimeLimit.of(data.promised_time_limit),
+            channels=content.Channels(**data.channels.model_dump()),
+            process=content.process(data.process),
+            fees=[content.FeeLine(**fee.model_dump()) for fee in data.fees],
+            faqs=[content.Faq(question=f.question, answer=f.answer) for f in data.faqs],
+            result=content.result(data.result),
+            responsibilities=content.responsibilities(data.responsibilities),
+            local=data,
+            at=at,
+        )
+
+    async def _catalog(self, info: Info) -> tuple[Any, CatalogItemContent]:
+        key = (self.record.catalog_item_id, self.at)
+        version = await info.context.loaders.catalog_version_in_force.load(key)
+        return version, parsed(info, version, CatalogItemContent)
+
+    @strawberry.field(description="The catalog item implemented, as in force at this moment.")
+    async def catalog_item(self, info: Info) -> CatalogItem:
+        version, _ = await self._catalog(info)
+        record = await info.context.loaders.catalog_record_by_id.load(self.record.catalog_item_id)
+        return CatalogItem.of(info, record, version, self.at)
+
+    @strawberry.field(description="Inherited: item name (事项名称).")
+    async def name(self, info: Info) -> str:
+        return (await self._catalog(info))[1].name
+
+    @strawberry.field(description="Inherited: legal basis (设定依据).")
+    async def legal_basis(self, info: Info) -> list[content.LegalBasis]:
+        return content.legal_basis((await self._catalog(info))[1].legal_basis)
+
+    @strawberry.field(description="Inherited: statutory time limit (法定办结时限).")
+    async def statutory_time_limit(self, info: Info) -> content.TimeLimit | None:
+        return content.TimeLimit.of((await self._catalog(info))[1].statutory_time_limit)
+
+    @strawberry.field(description="Inherited: service objects (服务对象).")
+    async def service_objects(self, info: Info) -> list[ServiceObject]:
+        return list((await self._catalog(info))[1].service_objects)
+
+    @strawberry.field(description="Inherited: acceptance conditions (受理条件).")
+    async def accept_conditions(self, info: Info) -> str | None:
+        return (await self._catalog(info))[1].accept_conditions
+
+    @strawberry.field(description="Inherited: supervising department (主管部门).")
+    async def supervising_department(self, info: Info) -> str | None:
+        return (await self._catalog(info))[1].supervising_department
+
+    @strawberry.field(description="Baseline materials (with local notes), then local ones.")
+    async def materials(self, info: Info) -> list[content.Material]:
+        _, catalog = await self._catalog(info)
+        notes = {note.material: note.note for note in self.local.material_notes}
+        return [
+            *(
+                content.Material.of(m, MaterialOrigin.BASELINE, notes.get(m.name))
+                for m in catalog.baseline_materials
+            ),
+            *(
+                content.Material.of(m, MaterialOrigin.LOCAL, notes.get(m.name))
+                for m in self.local.materials
+            ),
+        ]
+
+    @strawberry.field(description="The implementing agency (实施主体).")
+    async def agency(self, info: Info) -> Agency:
+        return Agency.of(await info.context.loaders.agency_by_id.load(self.record.agency_id))
+
+    @strawberry.field(description="A published version of this item by number.")
+    async def version(self, info: Info, number: int) -> "ServiceItem | None":
+        row = await public_version(info, self.kind, self.record_id, number)
+        if row is None:
+            return None
+        return ServiceItem.of(info, self.record, row, row.effective_from or self.at)
+
+
+async def service_items_connection(
+    info: Info,
+    filter: ServiceItemFilter | None,
+    first: int | None,
+    after: str | None,
+    at: datetime,
+    catalog_code: str | None = None,
+) -> Connection[ServiceItem]:
+    size = page_size(first, info.context.settings.max_page_size)
+    after_code = decode_cursor(after)
+    where = (filter or ServiceItemFilter()).to_query(catalog_code)
+    async with info.context.database.read() as session:
+        page = await items.service_items_page(session, where, at, size, after_code)
+
+    async def count() -> int:
+        async with info.context.database.read() as session:
+            return await items.count_service_items(session, where, at)
+
+    return connection(
+        [ServiceItem.of(info, row.record, row.version, at) for row in page.rows],
+        [row.record.code for row in page.rows],
+        has_next=page.has_next,
+        has_previous=after_code is not None,
+        count=count,
+    )

@@ -1,0 +1,171 @@
+"""Loads the Jinan demo catalog through the application's own commands.
+
+Every record is created, submitted and published like an editor would, with a history: the
+catalog as it took effect some months ago, and a newer version for some items (promised time
+limits cut), so `asOf` reads a month back show a different guide. Loading twice adds nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from catalog_api.catalog.commands import publish, submit, update_draft
+from catalog_api.catalog.commands.create_catalog_item import create_catalog_item
+from catalog_api.catalog.commands.create_service_item import create_service_item
+from catalog_api.catalog.commands.store_attachment import store_attachment
+from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM, Kind
+from catalog_api.db import Database, Tx
+from models import Agency, CatalogItem, Region, ServiceItem
+from models.base import utc_now
+from models.codes import derive_implementation_code
+from models.content import ServiceItemContent, TimeLimit
+from models.enums import HandlingKind
+from seed.demo import CatalogSeed, DemoCatalog, ServiceSeed
+
+ACTOR = "seed"
+CATALOG_SINCE = timedelta(days=120)
+SERVICE_SINCE = timedelta(days=90)
+REVISED_SINCE = timedelta(days=10)
+
+
+@dataclass
+class LoadSummary:
+    regions: int = 0
+    agencies: int = 0
+    files: int = 0
+    catalog_items: int = 0
+    service_items: int = 0
+    revised: int = 0
+
+
+Progress = Callable[[int], None]
+
+
+async def load_demo(
+    database: Database, files_dir: Path, demo: DemoCatalog, progress: Progress = lambda _: None
+) -> LoadSummary:
+    summary = LoadSummary()
+    now = utc_now()
+    summary.regions, summary.agencies = await load_reference(database, demo)
+    async with database.transaction() as tx:
+        for file in demo.files:
+            await store_attachment(
+                tx,
+                files_dir,
+                data=file.data,
+                file_name=file.file_name,
+                content_type=file.content_type,
+            )
+        summary.files = len(demo.files)
+    existing = await _existing_codes(database)
+    for item in demo.catalog_items:
+        if item.code not in existing:
+            async with database.transaction() as tx:
+                await _catalog_item(tx, item, now - CATALOG_SINCE)
+            summary.catalog_items += 1
+        progress(1)
+    for index, service in enumerate(demo.service_items):
+        if _service_code(service) not in existing:
+            async with database.transaction() as tx:
+                revised = await _service_item(tx, service, now, revise=index % 5 == 0)
+            summary.service_items += 1
+            summary.revised += revised
+        progress(1)
+    return summary
+
+
+async def load_reference(database: Database, demo: DemoCatalog) -> tuple[int, int]:
+    """Regions and agencies that are not there yet; returns how many of each were added."""
+    async with database.transaction() as tx:
+        return await _reference(tx, demo)
+
+
+async def _reference(tx: Tx, demo: DemoCatalog) -> tuple[int, int]:
+    known_regions = set((await tx.session.execute(select(Region.code))).scalars())
+    new_regions = [r for r in demo.regions if r.code not in known_regions]
+    for region in new_regions:  # parents come first in the data; flush keeps that order
+        tx.session.add(Region(**region.__dict__))
+        await tx.session.flush()
+    known_agencies = set((await tx.session.execute(select(Agency.uscc))).scalars())
+    new_agencies = [a for a in demo.agencies if a.uscc not in known_agencies]
+    tx.session.add_all(Agency(**agency.__dict__) for agency in new_agencies)
+    await tx.session.flush()
+    return len(new_regions), len(new_agencies)
+
+
+async def _existing_codes(database: Database) -> set[str]:
+    async with database.read() as session:
+        catalog = (await session.execute(select(CatalogItem.code))).scalars()
+        services = (await session.execute(select(ServiceItem.code))).scalars()
+        return {*catalog, *services}
+
+
+def _service_code(service: ServiceSeed) -> str:
+    code = service.catalog_code
+    return derive_implementation_code(
+        service.agency_uscc, service.level, code[:12], code[12:] or None
+    )
+
+
+async def _catalog_item(tx: Tx, item: CatalogSeed, effective_from: datetime) -> None:
+    record, _ = await create_catalog_item(
+        tx,
+        code=item.code,
+        content=item.content.model_dump(mode="json"),
+        actor=ACTOR,
+        change_note="首次发布",
+    )
+    await _publish(tx, CATALOG_ITEM, record, effective_from)
+
+
+async def _service_item(tx: Tx, service: ServiceSeed, now: datetime, *, revise: bool) -> bool:
+    record, _ = await create_service_item(
+        tx,
+        catalog_code=service.catalog_code,
+        agency_uscc=service.agency_uscc,
+        level=service.level,
+        content=service.content.model_dump(mode="json"),
+        actor=ACTOR,
+        change_note="首次发布",
+    )
+    await _publish(tx, SERVICE_ITEM, record, now - SERVICE_SINCE)
+    shorter = _compressed_limit(service.content) if revise else None
+    if shorter is None:
+        return False
+    await update_draft.update_draft(
+        tx,
+        SERVICE_ITEM,
+        record_id=record.id,
+        expected_lock_version=record.lock_version,
+        changes={"promised_time_limit": shorter.model_dump(mode="json")},
+        actor=ACTOR,
+        change_note="压缩承诺办结时限",
+    )
+    await _publish(tx, SERVICE_ITEM, record, now - REVISED_SINCE)
+    return True
+
+
+def _compressed_limit(content: ServiceItemContent) -> TimeLimit | None:
+    """Half the promised limit (the plan's 50% compression goal), for promised items."""
+    limit = content.promised_time_limit
+    if content.handling_kind != HandlingKind.PROMISED or limit is None or limit.value < 2:
+        return None
+    return limit.model_copy(update={"value": limit.value // 2})
+
+
+async def _publish(tx: Tx, kind: Kind, record: object, effective_from: datetime) -> None:
+    await submit.submit(
+        tx, kind, record_id=record.id, expected_lock_version=record.lock_version, actor=ACTOR
+    )
+    await publish.publish(
+        tx,
+        kind,
+        record_id=record.id,
+        expected_lock_version=record.lock_version,
+        actor=ACTOR,
+        effective_from=effective_from,
+        backdate=True,
+    )
