@@ -7,7 +7,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import ExecutionContext
 
-from catalog_api.schema.errors import PublicError, masking
+from catalog_api.schema.errors import is_public, masking
 from catalog_api.schema.query import Query
 from catalog_api.settings import Settings
 
@@ -20,9 +20,8 @@ class CatalogSchema(strawberry.Schema):
     ) -> None:
         """Log what went wrong inside the service; a client's bad request is not our error."""
         for error in errors:
-            original = error.original_error
-            if original is not None and not isinstance(original, PublicError):
-                log.error("GraphQL resolver failed", exc_info=original)
+            if not is_public(error):
+                log.error("GraphQL resolver failed", exc_info=error.original_error)
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -30,12 +29,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return CatalogSchema(
         query=Query,
         extensions=[
-            QueryDepthLimiter(max_depth=settings.max_query_depth),
-            MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-            masking(),
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            masking,
         ],
     )
-
-
-schema = build_schema()

@@ -15,11 +15,15 @@ def bad_argument(argument: str, message: str) -> PublicError:
     return PublicError(f"参数 {argument} 无效：{message}", "BAD_USER_INPUT", argument=argument)
 
 
-def _should_mask(error: GraphQLError) -> bool:
+def is_public(error: GraphQLError) -> bool:
+    """Errors about the request itself (syntax, validation, variable coercion, our own
+    PublicError) are the client's to read; anything else is a failure inside the service."""
     original = error.original_error
-    if original is None:  # parse and validation errors carry no original error
-        return False
-    return not isinstance(original, PublicError)
+    return original is None or isinstance(original, GraphQLError)
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    return not is_public(error)
 
 
 def masking() -> MaskErrors:

@@ -30,21 +30,21 @@ async def public_versions(
 async def catalog_versions_in_force(
     session: AsyncSession, catalog_item_ids: Sequence[uuid.UUID], at: datetime
 ) -> dict[uuid.UUID, Any]:
-    """For each catalog item, the latest version published at or before `at` — the current one,
-    or the last one if the item has since been withdrawn — so that inherited elements of a
-    service item always have a value."""
+    """For each catalog item, the latest version published at or before `at` (the current one,
+    or the last one if the item has since been withdrawn); failing that, its first published
+    version. Inherited elements of a service item therefore always have a value."""
     statement = (
         select(CATALOG_ITEM.version)
         .where(
             CATALOG_ITEM.version.record_id.in_(catalog_item_ids),
             CATALOG_ITEM.version.status.in_(PUBLIC_STATUSES),
-            CATALOG_ITEM.version.effective_from <= at,
         )
-        .order_by(CATALOG_ITEM.version.record_id, CATALOG_ITEM.version.effective_from.desc())
+        .order_by(CATALOG_ITEM.version.record_id, CATALOG_ITEM.version.effective_from)
     )
     in_force: dict[uuid.UUID, Any] = {}
     for version in (await session.execute(statement)).scalars():
-        in_force.setdefault(version.record_id, version)
+        if version.record_id not in in_force or version.effective_from <= at:
+            in_force[version.record_id] = version
     return in_force
 
 

@@ -1,0 +1,46 @@
+"""Lists cost a fixed number of SQL statements however many items they show (no N+1)."""
+
+from catalog_api.db import Database
+from catalog_api.settings import Settings
+from tests.api.conftest import GraphQLClient
+from tests.api.scenario import FOOD_LICENCE, small_jinan
+from tests.conftest import SqlCounter
+from tests.factories import agency, published_service_item
+
+PAGE = """
+{
+  serviceItems(first: 50) {
+    edges { node {
+      code name legalBasis { title } statutoryTimeLimit { text }
+      agency { name region { name parent { name } } }
+      catalogItem { code name parent { code } }
+      materials { name blankForm { url } sample { url } }
+      versions { edges { node { number } } }
+    } }
+  }
+}
+"""
+
+
+async def _statements_for_page(gql: GraphQLClient, sql_counter: SqlCounter) -> tuple[int, int]:
+    with sql_counter:
+        data = await gql.data(PAGE)
+    return len(data["serviceItems"]["edges"]), sql_counter.count
+
+
+async def test_a_page_of_items_costs_the_same_statements_for_2_or_12_items(
+    database: Database, settings: Settings, gql: GraphQLClient, sql_counter: SqlCounter
+) -> None:
+    await small_jinan(database, settings.files_dir)
+    few = await _statements_for_page(gql, sql_counter)
+    for district in ("370112", "370113", "370114", "370115", "370116"):
+        for _ in range(2):
+            other = await agency(database, region_code=district, name="区行政审批服务局")
+            await published_service_item(database, FOOD_LICENCE, other.uscc)
+
+    many = await _statements_for_page(gql, sql_counter)
+
+    assert (few[0], many[0]) == (2, 12)
+    # the page, then one batch each: versions, agencies, regions, catalog versions, catalog
+    # records and attachments, whatever the page size
+    assert few[1] == many[1] == 7
