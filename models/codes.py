@@ -66,6 +66,16 @@ def item_type_of_basic_code(code: str) -> ItemType:
         raise CodeError(f"基本编码中的事项类型代码未知：{code[2:4]}") from None
 
 
+def normalise_catalog_code(raw: str) -> str:
+    """A 12-char basic code, or 14 chars for a handling item (basic code + 2 digits)."""
+    code = normalise(raw)
+    if len(code) == 14:
+        if not re.fullmatch(r"[0-9]{2}", code[12:]):
+            raise CodeError(f"业务办理项序号应为2位数字：{code}")
+        return validate_basic_code(code[:12]) + code[12:]
+    return validate_basic_code(code)
+
+
 @dataclass(frozen=True)
 class ImplementationCode:
     """A parsed 31-char implementation code or 33-char handling-item code."""
@@ -108,6 +118,6 @@ def parse_implementation_code(raw: str) -> ImplementationCode:
         raise CodeError(f"实施编码第19位行使层级代码应为1–7：{code}") from None
     basic_code = validate_basic_code(code[19:31])
     suffix = code[31:] or None
-    if suffix is not None and not suffix.isdigit():
+    if suffix is not None and not re.fullmatch(r"[0-9]{2}", suffix):
         raise CodeError(f"业务办理项编码最后2位应为数字：{code}")
     return ImplementationCode(uscc, level, basic_code, suffix)

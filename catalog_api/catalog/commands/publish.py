@@ -9,6 +9,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from catalog_api.catalog import events, rules, versions
 from catalog_api.catalog.errors import DomainError, ErrorCode, invalid_state
 from catalog_api.catalog.kinds import Kind
@@ -30,6 +32,8 @@ async def publish(
     """`backdate` admits a past `effective_from`, for loading a legacy catalog's history in
     order; it may never reach back before the version it replaces took effect."""
     now = utc_now()
+    if effective_from is not None and effective_from.utcoffset() is None:
+        raise DomainError.one(ErrorCode.INVALID, "生效时间须带时区", "effective_from")
     if effective_from is not None and effective_from < now and not backdate:
         raise DomainError.one(ErrorCode.INVALID, "生效时间不能早于当前时间", "effective_from")
     effective_from = effective_from or now
@@ -37,7 +41,7 @@ async def publish(
     draft = await versions.open_draft(tx.session, kind, record.id)
     if draft is None or draft.status != VersionStatus.IN_REVIEW:
         raise invalid_state("没有已提交审核的版本可发布", "id")
-    await rules.ensure_publishable(tx.session, kind, record, draft)
+    await rules.ensure_publishable(tx.session, kind, record, draft, effective_from)
     previous = await versions.latest_published(tx.session, kind, record.id)
     if previous is not None and backdate and effective_from < previous.effective_from:
         raise DomainError.one(
@@ -46,7 +50,15 @@ async def publish(
     if previous is not None:
         previous.status = VersionStatus.SUPERSEDED
         previous.effective_to = max(effective_from, previous.effective_from)
-        await tx.session.flush()  # free the one-published slot before taking it
+    # A version live now while a scheduled one waited must end when this one starts, too.
+    overlapping = select(kind.version).where(
+        kind.version.record_id == record.id,
+        kind.version.status == VersionStatus.SUPERSEDED,
+        kind.version.effective_to > effective_from,
+    )
+    for version in (await tx.session.execute(overlapping)).scalars():
+        version.effective_to = max(effective_from, version.effective_from)
+    await tx.session.flush()  # free the one-published slot before taking it
     draft.status = VersionStatus.PUBLISHED
     draft.effective_from = effective_from
     draft.published_at = now
