@@ -7,7 +7,7 @@ from catalog_api.db import Database
 from catalog_api.settings import Settings
 from seed.bulk import load_synthetic
 from seed.demo import load_demo as demo_catalog
-from seed.loader import load_demo, load_reference
+from seed.loader import load_demo, load_reference, store_files
 from seed.synthetic import synthetic_catalog
 
 ProgressFactory = Callable[[str, int], Any]
@@ -17,7 +17,7 @@ async def run_seed(settings: Settings, synthetic: int | None, progress: Progress
     database = Database(settings.database_url)
     try:
         if synthetic is not None:
-            return await _synthetic(database, synthetic, progress)
+            return await _synthetic(database, settings, synthetic, progress)
         return await _demo(database, settings, progress)
     finally:
         await database.dispose()
@@ -39,9 +39,12 @@ async def _demo(database: Database, settings: Settings, progress: ProgressFactor
     )
 
 
-async def _synthetic(database: Database, n: int, progress: ProgressFactory) -> str:
+async def _synthetic(
+    database: Database, settings: Settings, n: int, progress: ProgressFactory
+) -> str:
     catalog = synthetic_catalog(n)
-    await load_reference(database, demo_catalog())  # synthetic agencies sit in demo regions
+    await load_reference(database, catalog.regions, catalog.agencies)
+    await store_files(database, settings.files_dir, catalog.files)
     with progress(f"生成 {n} 项合成实施清单", n) as bar:
         loaded = await load_synthetic(
             database,

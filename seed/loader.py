@@ -23,7 +23,14 @@ from models.base import utc_now
 from models.codes import derive_implementation_code
 from models.content import ServiceItemContent, TimeLimit
 from models.enums import HandlingKind
-from seed.demo import CatalogSeed, DemoCatalog, ServiceSeed
+from seed.demo import (
+    AgencySeed,
+    CatalogSeed,
+    DemoCatalog,
+    FileSeed,
+    RegionSeed,
+    ServiceSeed,
+)
 
 ACTOR = "seed"
 CATALOG_SINCE = timedelta(days=120)
@@ -49,17 +56,8 @@ async def load_demo(
 ) -> LoadSummary:
     summary = LoadSummary()
     now = utc_now()
-    summary.regions, summary.agencies = await load_reference(database, demo)
-    async with database.transaction() as tx:
-        for file in demo.files:
-            await store_attachment(
-                tx,
-                files_dir,
-                data=file.data,
-                file_name=file.file_name,
-                content_type=file.content_type,
-            )
-        summary.files = len(demo.files)
+    summary.regions, summary.agencies = await load_reference(database, demo.regions, demo.agencies)
+    summary.files = await store_files(database, files_dir, demo.files)
     existing = await _existing_codes(database)
     for item in demo.catalog_items:
         if item.code not in existing:
@@ -77,23 +75,34 @@ async def load_demo(
     return summary
 
 
-async def load_reference(database: Database, demo: DemoCatalog) -> tuple[int, int]:
+async def load_reference(
+    database: Database, regions: list[RegionSeed], agencies: list[AgencySeed]
+) -> tuple[int, int]:
     """Regions and agencies that are not there yet; returns how many of each were added."""
     async with database.transaction() as tx:
-        return await _reference(tx, demo)
-
-
-async def _reference(tx: Tx, demo: DemoCatalog) -> tuple[int, int]:
-    known_regions = set((await tx.session.execute(select(Region.code))).scalars())
-    new_regions = [r for r in demo.regions if r.code not in known_regions]
-    for region in new_regions:  # parents come first in the data; flush keeps that order
-        tx.session.add(Region(**region.__dict__))
+        known_regions = set((await tx.session.execute(select(Region.code))).scalars())
+        new_regions = [r for r in regions if r.code not in known_regions]
+        for region in new_regions:  # parents come first; flushing one by one keeps that order
+            tx.session.add(Region(**region.__dict__))
+            await tx.session.flush()
+        known_agencies = set((await tx.session.execute(select(Agency.uscc))).scalars())
+        new_agencies = [a for a in agencies if a.uscc not in known_agencies]
+        tx.session.add_all(Agency(**agency.__dict__) for agency in new_agencies)
         await tx.session.flush()
-    known_agencies = set((await tx.session.execute(select(Agency.uscc))).scalars())
-    new_agencies = [a for a in demo.agencies if a.uscc not in known_agencies]
-    tx.session.add_all(Agency(**agency.__dict__) for agency in new_agencies)
-    await tx.session.flush()
     return len(new_regions), len(new_agencies)
+
+
+async def store_files(database: Database, files_dir: Path, files: list[FileSeed]) -> int:
+    async with database.transaction() as tx:
+        for file in files:
+            await store_attachment(
+                tx,
+                files_dir,
+                data=file.data,
+                file_name=file.file_name,
+                content_type=file.content_type,
+            )
+    return len(files)
 
 
 async def _existing_codes(database: Database) -> set[str]:

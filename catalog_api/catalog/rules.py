@@ -25,12 +25,12 @@ async def ensure_publishable(
     """Raise every problem that blocks `draft` from being published (at `effective_from`)."""
     if not isinstance(record, ServiceItem):
         return
-    if effective_from is not None:
-        await _ensure_catalog_in_force(session, record, effective_from)
     catalog_version = await versions.latest_published(session, CATALOG_ITEM, record.catalog_item_id)
     if catalog_version is None:
         catalog = await session.get_one(CatalogItem, record.catalog_item_id)
         raise invalid_state(f"基本目录事项 {catalog.code} 尚未发布，实施清单不能先于它发布", "id")
+    if effective_from is not None:
+        await _ensure_catalog_in_force(session, record, effective_from)
     problems = service_item_problems(
         ServiceItemContent.model_validate(draft.content),
         CatalogItemContent.model_validate(catalog_version.content),

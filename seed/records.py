@@ -1,0 +1,61 @@
+"""The seed records handed to the loader: plain frozen dataclasses around validated content."""
+
+from dataclasses import dataclass
+
+from models.content import CatalogItemContent, ServiceItemContent
+from models.enums import AgencyNature, ExerciseLevel, RegionLevel
+
+
+@dataclass(frozen=True)
+class RegionSeed:
+    code: str
+    name: str
+    level: RegionLevel
+    parent_code: str | None
+
+
+@dataclass(frozen=True)
+class AgencySeed:
+    uscc: str
+    name: str
+    short_name: str | None
+    region_code: str
+    level: ExerciseLevel
+    nature: AgencyNature
+    address: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class CatalogSeed:
+    """`code`: a 12-char basic code, or 14 chars for a handling item (sub-item code + 2 digits)."""
+
+    code: str
+    parent_code: str | None
+    content: CatalogItemContent
+
+
+@dataclass(frozen=True)
+class ServiceSeed:
+    agency_uscc: str
+    level: ExerciseLevel
+    catalog_code: str
+    content: ServiceItemContent
+
+
+@dataclass(frozen=True)
+class FileSeed:
+    """A blank form, filled sample or result sample; referenced by `hashlib.sha256(data)`."""
+
+    file_name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class DemoCatalog:
+    regions: list[RegionSeed]
+    agencies: list[AgencySeed]
+    catalog_items: list[CatalogSeed]
+    service_items: list[ServiceSeed]
+    files: list[FileSeed]
