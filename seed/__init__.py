@@ -1,0 +1,1 @@
+"""The Jinan demo catalog, its loader, and the synthetic generator for benchmarks."""
