@@ -277,7 +277,7 @@ async def test_a_reason_is_needed(database):
         actor=REVIEWER,
     )
 
-    assert errors == [(ErrorCode.INVALID_STATE, ("reason",), "撤回须说明原因")]
+    assert errors == [(ErrorCode.REQUIRED, ("reason",), "撤回须说明原因")]
     assert await snapshot(database, CATALOG_ITEM, record.id) == before
 
 

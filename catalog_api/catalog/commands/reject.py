@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from catalog_api.catalog import events, versions
-from catalog_api.catalog.errors import invalid_state
+from catalog_api.catalog.errors import DomainError, ErrorCode, invalid_state
 from catalog_api.catalog.kinds import Kind
 from catalog_api.db import Tx
 from models.enums import ChangeAction, VersionStatus
@@ -20,7 +20,7 @@ async def reject(
     actor: str | None,
 ) -> Any:
     if not reason.strip():
-        raise invalid_state("退回须说明原因", "reason")
+        raise DomainError.one(ErrorCode.REQUIRED, "退回须说明原因", "reason")
     record = await versions.lock_record(tx, kind, record_id, expected_lock_version)
     draft = await versions.open_draft(tx.session, kind, record.id)
     if draft is None or draft.status != VersionStatus.IN_REVIEW:

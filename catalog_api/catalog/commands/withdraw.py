@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from catalog_api.catalog import events, versions
-from catalog_api.catalog.errors import invalid_state
+from catalog_api.catalog.errors import DomainError, ErrorCode, invalid_state
 from catalog_api.catalog.kinds import Kind
 from catalog_api.db import Tx
 from models.base import utc_now
@@ -24,7 +24,7 @@ async def withdraw(
 ) -> list[Any]:
     """Ends the live version now and cancels a scheduled one; returns the versions ended."""
     if not reason.strip():
-        raise invalid_state("撤回须说明原因", "reason")
+        raise DomainError.one(ErrorCode.REQUIRED, "撤回须说明原因", "reason")
     record = await versions.lock_record(tx, kind, record_id, expected_lock_version)
     now = utc_now()
     statement = select(kind.version).where(
