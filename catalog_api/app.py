@@ -1,5 +1,7 @@
 """The ASGI application: GraphQL at /graphql, attachments, GraphiQL assets, health."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from catalog_api.attachments import download_endpoint
 from catalog_api.db import Database
 from catalog_api.http import STATIC_DIR, CatalogGraphQL
+from catalog_api.scheduler import announce_forever
 from catalog_api.schema import build_schema
 from catalog_api.settings import Settings
 
@@ -28,7 +31,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        announcer = None
+        if settings.announce_interval_seconds > 0:
+            announcer = asyncio.create_task(
+                announce_forever(database, settings.announce_interval_seconds)
+            )
         yield
+        if announcer is not None:
+            announcer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await announcer
         if owns_database:
             await database.dispose()
 

@@ -2,17 +2,20 @@
 
 import asyncio
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import make_url
 
 from catalog_api import migrate as migrations
 from catalog_api.app import create_app
+from catalog_api.auth import Role, SecretFileError, mint_token
 from catalog_api.db import Database
 from catalog_api.settings import Settings
 from seed.cli import run_seed
@@ -109,6 +112,50 @@ async def _check_database(settings: Settings) -> None:
 
 def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def token(
+    role: Annotated[
+        list[str], typer.Option(help="Role: editor, reviewer or catalog_admin (repeatable).")
+    ],
+    agency: Annotated[
+        list[str] | None, typer.Option(help="USCC of an agency in scope (repeatable).")
+    ] = None,
+    region: Annotated[
+        list[str] | None, typer.Option(help="Region code in scope, e.g. 370102 (repeatable).")
+    ] = None,
+    subject: Annotated[str, typer.Option(help="Who the token speaks for (`sub`).")] = "dev",
+    name: Annotated[str | None, typer.Option(help="Display name, e.g. 张三.")] = None,
+    hours: Annotated[float, typer.Option(help="Hours until the token expires.")] = 8,
+) -> None:
+    """Mint an HS256 token signed with the local secret; prints only the token
+    (TOKEN=$(yichuang token --role editor --agency USCC))."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # named by field only: the input may be a secret
+        fields = "、".join(f"{'.'.join(map(str, e['loc']))}（{e['msg']}）" for e in exc.errors())
+        raise _fail(f"配置无效：{fields}") from None
+    if settings.jwt_jwks_url:
+        raise _fail("已配置 YICHUANG_JWT_JWKS_URL：服务只接受统一身份认证签发的令牌，本地令牌无效")
+    if unknown := [value for value in role if value not in {r.value for r in Role}]:
+        known = "、".join(Role)
+        raise _fail(f"未知的角色：{'、'.join(unknown)}（可用：{known}）")
+    if not 0 < hours <= 24 * 30:
+        raise _fail("--hours 应大于 0 且不超过 720")
+    try:
+        minted = mint_token(
+            settings,
+            subject=subject,
+            roles=role,
+            agencies=agency or (),
+            regions=region or (),
+            name=name,
+            ttl=timedelta(hours=hours),
+        )
+    except (ValueError, SecretFileError, OSError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(minted)
 
 
 def main() -> None:

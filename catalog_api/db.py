@@ -64,12 +64,21 @@ def _configure_sqlite(engine: AsyncEngine, *, begin: str) -> None:
         connection.exec_driver_sql(begin)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a write comes from, for the audit log."""
+
+    client_address: str | None = None
+    user_agent: str | None = None
+
+
 @dataclass
 class Tx:
     """A write transaction handed to commands. Commands may flush, never commit."""
 
     session: AsyncSession
     dialect: str
+    origin: Origin = field(default_factory=Origin)
     _after_commit: list[AfterCommit] = field(default_factory=list)
 
     def after_commit(self, callback: AfterCommit) -> None:
@@ -96,10 +105,10 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
+    async def transaction(self, origin: Origin | None = None) -> AsyncIterator[Tx]:
         """One transaction: committed when the block ends, rolled back if it raises."""
         async with self._writes() as session:
-            tx = Tx(session, self.dialect)
+            tx = Tx(session, self.dialect, origin or Origin())
             async with session.begin():
                 yield tx
         for callback in tx._after_commit:

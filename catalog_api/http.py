@@ -7,13 +7,19 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
+from strawberry import UNSET
 from strawberry.asgi import GraphQL
 
+from catalog_api.auth import AuthError, TokenVerifier, bearer_token
 from catalog_api.db import Database
 from catalog_api.schema.context import Context
 from catalog_api.settings import Settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+_UNAUTHENTICATED = {
+    "content-type": "application/json; charset=utf-8",
+    "www-authenticate": 'Bearer realm="yichuang"',
+}
 
 
 class CatalogGraphQL(GraphQL[Context, None]):
@@ -21,9 +27,27 @@ class CatalogGraphQL(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
         self.database = database
         self.settings = settings
+        self.verifier = TokenVerifier(settings)
+
+    async def run(
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Any:
+        """A request with a token that does not verify is refused whole, with a GraphQL error:
+        the client believes it is signed in, so answering as anonymous would mislead it."""
+        if isinstance(request, WebSocket):  # subscriptions authenticate in connection_init
+            return await super().run(request, context, root_value)
+        try:
+            token = bearer_token(request.headers.get("authorization"))
+            principal = await self.verifier.verify(token) if token else None
+        except AuthError as exc:
+            body = {"errors": [{"message": str(exc), "extensions": {"code": exc.code}}]}
+            return Response(self.encode_json(body), status_code=401, headers=_UNAUTHENTICATED)
+        request.state.principal = principal
+        return await super().run(request, context, root_value)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        context = Context.build(self.database, self.settings, request)
+        principal = getattr(request.state, "principal", None)
+        context = Context.build(self.database, self.settings, request, principal)
         context.response = response
         return context
 

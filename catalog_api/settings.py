@@ -1,8 +1,9 @@
 """Configuration from `YICHUANG_` environment variables; the defaults need no set-up at all."""
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,3 +25,55 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")
     graphiql: bool = Field(default=True, description="Serve GraphiQL at GET /graphql.")
     log_level: str = Field(default="info", description="Log level of the service.")
+    four_eyes: bool = Field(
+        default=True, description="A reviewer may not publish a version they submitted."
+    )
+    announce_interval_seconds: float = Field(
+        default=5.0,
+        description="How often the server announces scheduled versions that took effect "
+        "(0 turns the background task off).",
+    )
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description=(
+            "HS256 secret (32+ bytes) for locally minted tokens; when unset, a random one is "
+            "created once in `jwt_secret_file`."
+        ),
+    )
+    jwt_secret_file: Path = Field(
+        default=Path("var/jwt-secret"),
+        description=(
+            "File keeping the generated HS256 secret (mode 0600), shared by `yichuang token` "
+            "and `yichuang serve`; unused when `jwt_secret` or `jwt_jwks_url` is set."
+        ),
+    )
+    jwt_issuer: str = Field(
+        default="yichuang", description="Required `iss` of every token (and of minted ones)."
+    )
+    jwt_audience: str = Field(
+        default="yichuang", description="Required `aud` of every token (and of minted ones)."
+    )
+    jwt_jwks_url: str | None = Field(
+        default=None,
+        description=(
+            "JWKS URL of the identity service (统一身份认证); when set, only tokens signed with "
+            "its keys (`jwt_algorithms`) are accepted, and locally minted HS256 tokens are not."
+        ),
+    )
+    jwt_algorithms: list[
+        Literal["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
+    ] = Field(
+        default=["RS256", "ES256"],
+        min_length=1,
+        description=(
+            "Signature algorithms accepted from the JWKS (asymmetric only), as a JSON list, "
+            'e.g. `["RS256"]`.'
+        ),
+    )
+    jwt_leeway_seconds: int = Field(
+        default=30,
+        ge=0,
+        le=300,
+        description="Clock skew tolerated when checking a token's `exp`, `nbf` and `iat`.",
+    )

@@ -1,17 +1,21 @@
 """Tables, domain types and pure rules. Importing this package registers every table."""
 
 from models.attachment import Attachment
+from models.audit import AuditEntry
 from models.catalog import CatalogItem, CatalogItemVersion, ServiceItem, ServiceItemVersion
 from models.event import ChangeEvent
+from models.flag import ReviewFlagRow
 from models.reference import Agency, Region
 
 __all__ = [
     "Agency",
     "Attachment",
+    "AuditEntry",
     "CatalogItem",
     "CatalogItemVersion",
     "ChangeEvent",
     "Region",
+    "ReviewFlagRow",
     "ServiceItem",
     "ServiceItemVersion",
 ]

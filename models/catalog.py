@@ -2,6 +2,7 @@
 
 import uuid
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from models.base import EnumCode
@@ -42,7 +43,22 @@ class ServiceItem(RecordColumns, table=True):
 
 class ServiceItemVersion(VersionColumns, table=True):
     __tablename__ = "service_item_version"
-    __table_args__ = version_table_args("service_item_version")
+    __table_args__ = (
+        *version_table_args("service_item_version"),
+        # Lists filter and page on these alone; covering them keeps the JSON content unread.
+        Index(
+            "ix_service_item_version_filters",
+            "record_id",
+            "status",
+            "effective_from",
+            "effective_to",
+            "onsite_visits",
+            "online_depth",
+            "charging",
+            "channels",
+            "handling_kind",
+        ),
+    )
 
     record_id: uuid.UUID = Field(foreign_key="service_item.id")
     # Filter projections of the content, kept in step by the commands.

@@ -259,6 +259,7 @@ class ChangeAction(StrEnum):
     RESTORED = "restored"
     DRAFT_DISCARDED = "draft_discarded"
     CATALOG_CHANGED = "catalog_changed"
+    FLAGS_ACCEPTED = "flags_accepted"
 
 
 def bitmask(members: "list[Enum] | tuple[Enum, ...] | set[Enum]", order: "type[Enum]") -> int:

@@ -41,8 +41,11 @@ class VersionColumns(SQLModel):
     change_note: str | None = Field(default=None, max_length=2000)
     reason: str | None = Field(default=None, max_length=2000)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    submitted_by: str | None = Field(default=None, max_length=200)
     published_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     published_by: str | None = Field(default=None, max_length=200)
+    # When the "took effect" event went out; null while a scheduled version still waits.
+    announced_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 def version_table_args(table: str) -> tuple[Any, ...]:

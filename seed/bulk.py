@@ -126,6 +126,7 @@ def _version(kind: Kind, record_id: Any, content: Any, effective_from: datetime)
         "content": content.model_dump(mode="json", exclude_none=True),
         "author": "synthetic",
         "published_by": "synthetic",
+        "announced_at": effective_from,
         "created_at": effective_from,
         **kind.projection(content),
     }

@@ -5,13 +5,19 @@ from typing import Any
 from sqlalchemy import text
 
 from catalog_api.db import Tx
-from models import Agency, ChangeEvent, ServiceItem
+from models import Agency, AuditEntry, ChangeEvent, ServiceItem
 from models.enums import ChangeAction
 from models.versioning import RecordColumns, VersionColumns
 
 # Serialises event writers on PostgreSQL until commit, so `seq` order is commit order and a
 # follower that has seen seq N can never later find a committed event below N.
 _EVENT_LOCK = "SELECT pg_advisory_xact_lock(7214001)"
+
+
+async def lock_sequence(tx: Tx) -> None:
+    """Take the event-writer lock (PostgreSQL; SQLite has a single writer anyway)."""
+    if tx.dialect == "postgresql":
+        await tx.session.execute(text(_EVENT_LOCK))
 
 
 async def record_change(
@@ -25,8 +31,7 @@ async def record_change(
     cause: str | None = None,
     payload: dict[str, Any] | None = None,
 ) -> ChangeEvent:
-    if tx.dialect == "postgresql":
-        await tx.session.execute(text(_EVENT_LOCK))
+    await lock_sequence(tx)
     region_code = agency_uscc = None
     if isinstance(record, ServiceItem):
         agency = await tx.session.get_one(Agency, record.agency_id)
@@ -44,5 +49,21 @@ async def record_change(
         payload=payload or {},
     )
     tx.session.add(event)
+    if action != ChangeAction.CATALOG_CHANGED:  # fan-out events are consequences, not writes
+        tx.session.add(
+            AuditEntry(
+                actor=actor,
+                action=action.value,
+                kind=kind,
+                record_id=record.id,
+                code=record.code,
+                version_number=event.version_number,
+                change_note=(payload or {}).get("reason")
+                or (version.change_note if version else None),
+                agency_uscc=agency_uscc,
+                client_address=tx.origin.client_address,
+                user_agent=(tx.origin.user_agent or "")[:500] or None,
+            )
+        )
     await tx.session.flush()
     return event

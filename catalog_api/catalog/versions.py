@@ -16,7 +16,13 @@ from models.enums import OPEN_STATUSES, VersionStatus
 
 async def lock_record(tx: Tx, kind: Kind, record_id: uuid.UUID, expected_lock_version: int) -> Any:
     """The record, locked for this transaction, if the caller saw its latest lock version."""
-    statement = select(kind.record).where(kind.record.id == record_id).with_for_update()
+    # populate_existing: a copy read earlier in this session must not hide a concurrent write
+    statement = (
+        select(kind.record)
+        .where(kind.record.id == record_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     record = (await tx.session.execute(statement)).scalar_one_or_none()
     if record is None:
         raise not_found("记录不存在", "id")

@@ -10,9 +10,10 @@ from catalog_api.catalog.queries.items import Shown
 from catalog_api.schema import content
 from catalog_api.schema.context import Info
 from catalog_api.schema.enums import CatalogNodeKind, ExerciseLevel, ItemType, ServiceObject
-from catalog_api.schema.history import public_version
+from catalog_api.schema.history import version_by_number
 from catalog_api.schema.pagination import Connection
 from catalog_api.schema.versioned import Versioned, parsed, versioned_fields
+from catalog_api.schema.visibility import drafts_visible
 from models.content import CatalogItemContent
 from models.enums import MaterialOrigin
 
@@ -110,9 +111,16 @@ class CatalogItem(Versioned):
             info, filter, first, after, self.at, catalog_code=self.code
         )
 
-    @strawberry.field(description="A published version of this item by number.")
+    @strawberry.field(description="The open draft, for those who may edit or review it.")
+    async def open_draft(self, info: Info) -> "CatalogItem | None":
+        if not await drafts_visible(info, self.record):
+            return None
+        draft = await info.context.loaders.open_draft.load((self.kind, self.record_id))
+        return None if draft is None else CatalogItem.of(info, self.record, draft, self.at)
+
+    @strawberry.field(description="A version of this item by number (drafts to editors).")
     async def version(self, info: Info, number: int) -> "CatalogItem | None":
-        row = await public_version(info, self.kind, self.record_id, number)
+        row = await version_by_number(info, self.kind, self.record, number)
         if row is None:
             return None
         return CatalogItem.of(info, self.record, row, row.effective_from or self.at)

@@ -6,7 +6,8 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
-from catalog_api.db import Database
+from catalog_api.auth import Principal
+from catalog_api.db import Database, Origin
 from catalog_api.schema.loaders import Loaders, build_loaders
 from catalog_api.settings import Settings
 from models.base import utc_now
@@ -19,13 +20,36 @@ class Context:
     loaders: Loaders
     request: Any = None
     response: Any = None
+    principal: Principal | None = None
     # One "now" per request, so every field of one response agrees on what is current.
     now: datetime = field(default_factory=utc_now)
     parsed_content: dict[Any, Any] = field(default_factory=dict)
+    scope_cache: dict[Any, bool] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, database: Database, settings: Settings, request: Any = None) -> "Context":
-        return cls(database, settings, build_loaders(database), request)
+    def build(
+        cls,
+        database: Database,
+        settings: Settings,
+        request: Any = None,
+        principal: Principal | None = None,
+    ) -> "Context":
+        return cls(database, settings, build_loaders(database), request, principal=principal)
+
+    def origin(self) -> Origin:
+        """Where the request came from, for the audit log."""
+        if self.request is None:
+            return Origin()
+        client = self.request.client
+        return Origin(
+            client_address=client.host if client else None,
+            user_agent=self.request.headers.get("user-agent"),
+        )
+
+    def forget_cached_reads(self) -> None:
+        """After a write, later fields of the same request must not see stale loader caches."""
+        self.loaders = build_loaders(self.database)
+        self.parsed_content.clear()
 
 
 Info = StrawberryInfo[Context, None]

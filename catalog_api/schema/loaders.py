@@ -45,19 +45,19 @@ def _at(database: Database, fetch: AtFetch) -> DataLoader[tuple[Any, datetime], 
     return DataLoader(load_fn=load)
 
 
-def _versions(database: Database) -> DataLoader[tuple[str, uuid.UUID], list[Any]]:
-    async def load(keys: list[tuple[str, uuid.UUID]]) -> list[list[Any]]:
+def _by_kind(database: Database, fetch: Any, empty: Any) -> DataLoader[tuple[str, uuid.UUID], Any]:
+    """Keys are (kind name, record id); one query per kind in the batch."""
+
+    async def load(keys: list[tuple[str, uuid.UUID]]) -> list[Any]:
         by_kind: dict[str, list[uuid.UUID]] = defaultdict(list)
         for kind_name, record_id in keys:
             by_kind[kind_name].append(record_id)
-        found: dict[tuple[str, uuid.UUID], list[Any]] = {}
+        found: dict[tuple[str, uuid.UUID], Any] = {}
         async with database.read() as session:
             for kind_name, ids in by_kind.items():
-                for record_id, versions in (
-                    await history.public_versions(session, KINDS[kind_name], ids)
-                ).items():
-                    found[(kind_name, record_id)] = versions
-        return [found.get(key, []) for key in keys]
+                for record_id, value in (await fetch(session, KINDS[kind_name], ids)).items():
+                    found[(kind_name, record_id)] = value
+        return [found.get(key, empty) for key in keys]
 
     return DataLoader(load_fn=load)
 
@@ -72,6 +72,8 @@ class Loaders:
     catalog_version_in_force: DataLoader[tuple[uuid.UUID, datetime], Any]
     catalog_children: DataLoader[tuple[uuid.UUID, datetime], list[Any]]
     public_versions: DataLoader[tuple[str, uuid.UUID], list[Any]]
+    open_draft: DataLoader[tuple[str, uuid.UUID], Any]
+    open_flags: DataLoader[uuid.UUID, list[Any]]
 
 
 def build_loaders(database: Database) -> Loaders:
@@ -86,5 +88,7 @@ def build_loaders(database: Database) -> Loaders:
         catalog_record_by_id=_simple(database, catalog_records),
         catalog_version_in_force=_at(database, history.catalog_versions_in_force),
         catalog_children=_at(database, items.children_by_parent_ids),
-        public_versions=_versions(database),
+        public_versions=_by_kind(database, history.public_versions, []),
+        open_draft=_by_kind(database, history.open_drafts, None),
+        open_flags=_simple(database, history.open_flags),
     )

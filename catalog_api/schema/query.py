@@ -14,6 +14,7 @@ from catalog_api.schema.filters import CatalogItemFilter, ServiceItemFilter
 from catalog_api.schema.ids import from_global_id, record_uuid
 from catalog_api.schema.node import Node
 from catalog_api.schema.pagination import Connection, connection, decode_cursor, page_size
+from catalog_api.schema.people import PeopleQueries
 from catalog_api.schema.reference import Agency, Region
 from catalog_api.schema.service_items import ServiceItem, service_items_connection
 from catalog_api.schema.versioned import moment
@@ -36,7 +37,7 @@ def _catalog_code(raw: str) -> str:
 
 
 @strawberry.type
-class Query:
+class Query(PeopleQueries):
     @strawberry.field(description="Any object by its global ID.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await _resolve_node(info, id)

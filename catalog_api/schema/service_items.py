@@ -11,6 +11,7 @@ from catalog_api.catalog.queries import items
 from catalog_api.schema import content
 from catalog_api.schema.catalog_items import CatalogItem
 from catalog_api.schema.context import Info
+from catalog_api.schema.diff import FieldChange
 from catalog_api.schema.enums import (
     ExerciseLevel,
     HandlingForm,
@@ -23,11 +24,14 @@ from catalog_api.schema.enums import (
     ServiceScope,
 )
 from catalog_api.schema.filters import ServiceItemFilter
-from catalog_api.schema.history import public_version
+from catalog_api.schema.history import version_by_number
 from catalog_api.schema.pagination import Connection, connection, decode_cursor, page_size
 from catalog_api.schema.reference import Agency
+from catalog_api.schema.review_flags import ReviewFlag
 from catalog_api.schema.versioned import Versioned, parsed, versioned_fields
+from catalog_api.schema.visibility import drafts_visible
 from models.content import CatalogItemContent, ServiceItemContent
+from models.diff import diff
 from models.enums import MaterialOrigin
 
 
@@ -166,16 +170,51 @@ class ServiceItem(Versioned):
             ),
         ]
 
+    @strawberry.field(description="Catalog changes this item's local fields depend on (待复核).")
+    async def review_flags(self, info: Info) -> list[ReviewFlag]:
+        rows = await info.context.loaders.open_flags.load(self.record_id)
+        return [ReviewFlag.of(row) for row in rows]
+
+    @strawberry.field(
+        description="How this guide differs from the catalog item in force: local materials "
+        "and notes, and the promised against the statutory time limit."
+    )
+    async def diff_with_catalog(self, info: Info) -> list[FieldChange]:
+        _, catalog = await self._catalog(info)
+        notes = {note.material: note.note for note in self.local.material_notes}
+        baseline = [
+            m.model_dump(mode="json", exclude_none=True) for m in catalog.baseline_materials
+        ]
+        local_view = [
+            {**m, "note": notes[m["name"]]} if m["name"] in notes else m for m in baseline
+        ] + [_json(m) for m in self.local.materials]
+        changes = diff(
+            {"materials": baseline, "time_limit": _json(catalog.statutory_time_limit)},
+            {"materials": local_view, "time_limit": _json(self.local.promised_time_limit)},
+        )
+        return [FieldChange.of(change) for change in changes]
+
+    @strawberry.field(description="The open draft, for those who may edit or review it.")
+    async def open_draft(self, info: Info) -> "ServiceItem | None":
+        if not await drafts_visible(info, self.record):
+            return None
+        draft = await info.context.loaders.open_draft.load((self.kind, self.record_id))
+        return None if draft is None else ServiceItem.of(info, self.record, draft, info.context.now)
+
     @strawberry.field(description="The implementing agency (实施主体).")
     async def agency(self, info: Info) -> Agency:
         return Agency.of(await info.context.loaders.agency_by_id.load(self.record.agency_id))
 
-    @strawberry.field(description="A published version of this item by number.")
+    @strawberry.field(description="A version of this item by number (drafts to editors).")
     async def version(self, info: Info, number: int) -> "ServiceItem | None":
-        row = await public_version(info, self.kind, self.record_id, number)
+        row = await version_by_number(info, self.kind, self.record, number)
         if row is None:
             return None
         return ServiceItem.of(info, self.record, row, row.effective_from or self.at)
+
+
+def _json(value: Any) -> Any:
+    return None if value is None else value.model_dump(mode="json", exclude_none=True)
 
 
 async def service_items_connection(

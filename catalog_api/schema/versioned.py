@@ -1,18 +1,21 @@
 """The `Versioned` interface every kind of record implements, and the as-of argument."""
 
 import uuid
+from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from pydantic import BaseModel
 
 from catalog_api.schema.context import Info
+from catalog_api.schema.diff import FieldChange
 from catalog_api.schema.enums import VersionStatus
-from catalog_api.schema.history import Version, versions_connection
+from catalog_api.schema.history import Version, field_changes, versions_connection
 from catalog_api.schema.ids import to_global_id
 from catalog_api.schema.node import Node
 from catalog_api.schema.pagination import Connection
+from models.enums import PUBLIC_STATUSES
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 
@@ -25,8 +28,34 @@ def moment(info: Info, as_of: datetime | None) -> datetime:
     return as_of if as_of.tzinfo else as_of.replace(tzinfo=CHINA_STANDARD_TIME)
 
 
+class _PublishedContent:
+    """Parsed contents of published versions, shared by all requests: a published version's
+    content never changes (only its status and effective period do), so it is parsed once."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[uuid.UUID, BaseModel] = OrderedDict()
+
+    def get(self, version: Any, model: type[BaseModel]) -> Any:
+        content = self.entries.get(version.id)
+        if content is None:
+            content = model.model_validate(version.content)
+            self.entries[version.id] = content
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        else:
+            self.entries.move_to_end(version.id)
+        return content
+
+
+_published = _PublishedContent(size=5000)
+
+
 def parsed(info: Info, version: Any, model: type[BaseModel]) -> Any:
-    """A version's content as its typed model, parsed once per request."""
+    """A version's content as its typed model: published ones from the shared cache, drafts
+    (which editors may still change) once per request."""
+    if version.status in PUBLIC_STATUSES:
+        return _published.get(version, model)
     cache = info.context.parsed_content
     if version.id not in cache:
         cache[version.id] = model.model_validate(version.content)
@@ -54,7 +83,20 @@ class Versioned(Node):
     async def versions(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Version]:
-        return await versions_connection(info, self.kind, self.record_id, first, after)
+        return await versions_connection(info, self.kind, self.record, first, after)
+
+    @strawberry.field(
+        description="Field-level changes from version `from` to `to` (default: this one)."
+    )
+    async def diff(
+        self,
+        info: Info,
+        from_: Annotated[int, strawberry.argument(name="from")],
+        to: int | None = None,
+    ) -> list[FieldChange]:
+        return await field_changes(
+            info, self.kind, self.record, from_, self.version_number if to is None else to
+        )
 
 
 def versioned_fields(type_name: str, kind: str, record: Any, version: Any) -> dict[str, Any]:

@@ -31,7 +31,12 @@ class GraphQLClient:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(files_dir=tmp_path / "files", max_page_size=100)
+    return Settings(
+        files_dir=tmp_path / "files",
+        max_page_size=100,
+        jwt_secret_file=tmp_path / "jwt-secret",
+        announce_interval_seconds=0,
+    )
 
 
 @pytest.fixture

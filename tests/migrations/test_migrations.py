@@ -13,10 +13,12 @@ from catalog_api.migrate import downgrade, upgrade
 TABLES = {
     "agency",
     "attachment",
+    "audit_entry",
     "catalog_item",
     "catalog_item_version",
     "change_event",
     "region",
+    "review_flag",
     "service_item",
     "service_item_version",
 }

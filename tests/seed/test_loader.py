@@ -49,7 +49,8 @@ async def test_the_demo_catalog_loads_once_and_reads_right(
         )
         assert published == len(demo.catalog_items)
 
-    app = create_app(Settings(files_dir=tmp_path), database=database)
+    settings = Settings(files_dir=tmp_path, jwt_secret_file=tmp_path / "jwt-secret")
+    app = create_app(settings, database=database)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://yichuang.test"
     ) as http:

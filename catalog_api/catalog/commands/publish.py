@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from catalog_api.catalog import events, rules, versions
+from catalog_api.catalog import events, fanout, rules, versions
 from catalog_api.catalog.errors import DomainError, ErrorCode, invalid_state
-from catalog_api.catalog.kinds import Kind
+from catalog_api.catalog.kinds import CATALOG_ITEM, Kind
 from catalog_api.db import Tx
 from models.base import utc_now
 from models.enums import ChangeAction, VersionStatus
@@ -63,6 +63,7 @@ async def publish(
     draft.effective_from = effective_from
     draft.published_at = now
     draft.published_by = actor
+    draft.announced_at = now if effective_from <= now else None
     versions.touch(record)
     await tx.session.flush()
     action = ChangeAction.SCHEDULED if effective_from > now else ChangeAction.PUBLISHED
@@ -75,4 +76,10 @@ async def publish(
         actor=actor,
         payload={"effective_from": effective_from.isoformat()},
     )
+    if kind is CATALOG_ITEM:
+        await fanout.flag_derived(tx, record, previous, draft)
+        if effective_from <= now:
+            await fanout.announce_to_derived(tx, record, draft, actor)
+    else:
+        await fanout.resolve_flags(tx, record.id, actor)
     return draft

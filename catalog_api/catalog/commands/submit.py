@@ -19,6 +19,7 @@ async def submit(
         raise invalid_state("没有待提交的草稿", "id")
     await rules.ensure_publishable(tx.session, kind, record, draft)
     draft.status = VersionStatus.IN_REVIEW
+    draft.submitted_by = actor
     versions.touch(record)
     await tx.session.flush()
     await events.record_change(tx, kind.name, record, draft, ChangeAction.SUBMITTED, actor=actor)

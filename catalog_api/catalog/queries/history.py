@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_api.catalog.kinds import CATALOG_ITEM, Kind
-from models.enums import PUBLIC_STATUSES
+from models import ReviewFlagRow
+from models.enums import OPEN_STATUSES, PUBLIC_STATUSES
 
 
 async def public_versions(
@@ -53,3 +54,29 @@ async def records_by_ids(
 ) -> dict[uuid.UUID, Any]:
     rows = await session.execute(select(kind.record).where(kind.record.id.in_(ids)))
     return {record.id: record for record in rows.scalars()}
+
+
+async def open_drafts(
+    session: AsyncSession, kind: Kind, record_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Any]:
+    statement = select(kind.version).where(
+        kind.version.record_id.in_(record_ids), kind.version.status.in_(OPEN_STATUSES)
+    )
+    return {version.record_id: version for version in (await session.execute(statement)).scalars()}
+
+
+async def open_flags(
+    session: AsyncSession, service_item_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ReviewFlagRow]]:
+    statement = (
+        select(ReviewFlagRow)
+        .where(
+            ReviewFlagRow.service_item_id.in_(service_item_ids),
+            ReviewFlagRow.resolved_at.is_(None),
+        )
+        .order_by(ReviewFlagRow.created_at)
+    )
+    flags: dict[uuid.UUID, list[ReviewFlagRow]] = {item_id: [] for item_id in service_item_ids}
+    for flag in (await session.execute(statement)).scalars():
+        flags[flag.service_item_id].append(flag)
+    return flags

@@ -80,6 +80,13 @@ async def by_ids(
     return {row[0].id: Shown(*row) for row in await session.execute(statement)}
 
 
+def _keys(kind: Kind, at: datetime) -> Select[Any]:
+    """Only the record's key columns: filtering and sorting never read the JSON content."""
+    return select(kind.record.id, kind.record.code).join(
+        kind.version, (kind.version.record_id == kind.record.id) & current_at(kind.version, at)
+    )
+
+
 async def catalog_items_page(
     session: AsyncSession,
     where: CatalogItemFilter,
@@ -87,8 +94,8 @@ async def catalog_items_page(
     first: int,
     after: str | None,
 ) -> Page:
-    statement = await _catalog_filtered(session, _shown(CATALOG_ITEM, at), where)
-    return await _page(session, CATALOG_ITEM, statement, first, after)
+    statement = await _catalog_filtered(session, _keys(CATALOG_ITEM, at), where)
+    return await _page(session, CATALOG_ITEM, statement, first, after, at)
 
 
 async def service_items_page(
@@ -98,8 +105,8 @@ async def service_items_page(
     first: int,
     after: str | None,
 ) -> Page:
-    statement = await _service_filtered(session, _shown(SERVICE_ITEM, at), where, at)
-    return await _page(session, SERVICE_ITEM, statement, first, after)
+    statement = await _service_filtered(session, _keys(SERVICE_ITEM, at), where, at)
+    return await _page(session, SERVICE_ITEM, statement, first, after, at)
 
 
 async def count_catalog_items(session: AsyncSession, where: CatalogItemFilter, at: datetime) -> int:
@@ -129,14 +136,21 @@ async def count_service_items(session: AsyncSession, where: ServiceItemFilter, a
 
 
 async def _page(
-    session: AsyncSession, kind: Kind, statement: Select[Any], first: int, after: str | None
+    session: AsyncSession,
+    kind: Kind,
+    statement: Select[Any],
+    first: int,
+    after: str | None,
+    at: datetime,
 ) -> Page:
-    """Keyset pagination on the unique code: stable however many rows are added meanwhile."""
+    """Keyset pagination on the unique code (stable however many rows are added meanwhile):
+    first the page's keys, then the page's records and versions in one more query."""
     if after is not None:
         statement = statement.where(kind.record.code > after)
     statement = statement.order_by(kind.record.code).limit(first + 1)
-    rows = [Shown(*row) for row in await session.execute(statement)]
-    return Page(rows[:first], has_next=len(rows) > first)
+    keys = [record_id for record_id, _code in await session.execute(statement)]
+    shown = await by_ids(session, kind, keys[:first], at)
+    return Page([shown[key] for key in keys[:first] if key in shown], has_next=len(keys) > first)
 
 
 async def _catalog_filtered(

@@ -1,0 +1,1 @@
+"""Editors' mutations: one input, a payload with the changed object and `userErrors`."""
