@@ -175,8 +175,12 @@ async def _service_filtered(
     v, item = ServiceItemVersion, ServiceItem
     if where.region_code is not None:
         regions = await region_and_descendants(session, where.region_code)
-        agencies = select(Agency.id).where(Agency.region_code.in_(regions))
-        statement = statement.where(item.agency_id.in_(agencies.scalar_subquery()))
+        outside = select(Agency.id).where(Agency.region_code.not_in(regions)).limit(1)
+        if (await session.execute(outside)).first() is not None:
+            # only when the region leaves some agencies out: a city-wide filter that keeps
+            # every agency would steer the planner away from paging in code order
+            agencies = select(Agency.id).where(Agency.region_code.in_(regions))
+            statement = statement.where(item.agency_id.in_(agencies.scalar_subquery()))
     if where.agency_uscc is not None:
         agency = select(Agency.id).where(Agency.uscc == where.agency_uscc)
         statement = statement.where(item.agency_id.in_(agency.scalar_subquery()))
