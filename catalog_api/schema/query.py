@@ -18,6 +18,7 @@ from catalog_api.schema.people import PeopleQueries
 from catalog_api.schema.reference import Agency, Region
 from catalog_api.schema.service_items import ServiceItem, service_items_connection
 from catalog_api.schema.versioned import moment
+from catalog_api.schema.visibility import drafts_visible
 from models.codes import (
     CodeError,
     normalise,
@@ -186,8 +187,13 @@ async def _resolve_node(info: Info, global_id: str) -> Node | None:
         record_id = record_uuid(key)
         async with info.context.database.read() as session:
             shown = (await items.by_ids(session, kind, [record_id], at)).get(record_id)
-        if shown is None:
-            return None
+            record = shown.record if shown else await session.get(kind.record, record_id)
         view = CatalogItem if kind is CATALOG_ITEM else ServiceItem
-        return view.of(info, shown.record, shown.version, at)
+        if shown is not None:
+            return view.of(info, shown.record, shown.version, at)
+        # a record never published yet: its draft, for those who may see it
+        if record is None or not await drafts_visible(info, record):
+            return None
+        draft = await loaders.open_draft.load((kind.name, record_id))
+        return None if draft is None else view.of(info, record, draft, at)
     raise bad_argument("id", f"未知的对象类型 {type_name}")

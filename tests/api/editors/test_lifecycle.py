@@ -144,3 +144,49 @@ async def test_a_reviewer_does_not_publish_what_they_submitted(
 
     assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN"}
     assert body["errors"][0]["message"] == "不能审核发布自己提交的版本"
+
+
+CREATE = """
+mutation($input: ServiceItemCreateInput!) {
+  serviceItemCreate(input: $input) {
+    serviceItem { id code status versionNumber name }
+    userErrors { field message code }
+  }
+}"""
+NODE = """query($id: ID!) { node(id: $id) { ... on ServiceItem { code status } } }"""
+
+
+async def test_a_new_item_is_a_draft_its_editor_sees_and_the_public_does_not(
+    database: Database,
+    settings: Settings,
+    sign_in,
+    anonymous: GraphQLClient,  # type: ignore[no-untyped-def]
+) -> None:
+    jinan = await small_jinan(database, settings.files_dir)
+    editor = sign_in("huai.editor", Role.EDITOR, agencies=[jinan.huaiyin_agency.uscc])
+    outsider = sign_in("li.editor", Role.EDITOR, agencies=[jinan.lixia_agency.uscc])
+
+    created = await editor.data(
+        CREATE,
+        input={
+            "catalogCode": "370113001000",
+            "agencyUscc": jinan.huaiyin_agency.uscc,
+            "content": {
+                "powerSource": "STATUTORY",
+                "onsiteVisits": 1,
+                "onsiteVisitsReason": "现场核查经营场所",
+                "promisedTimeLimit": {"value": 10},
+            },
+        },
+    )
+    item = created["serviceItemCreate"]["serviceItem"]
+
+    assert created["serviceItemCreate"]["userErrors"] == []
+    assert (item["status"], item["versionNumber"], item["name"]) == ("DRAFT", 1, "食品经营许可")
+    assert item["code"] == f"{jinan.huaiyin_agency.uscc}4370113001000"
+    assert (await editor.data(NODE, id=item["id"]))["node"] == {
+        "code": item["code"],
+        "status": "DRAFT",
+    }
+    assert (await outsider.data(NODE, id=item["id"]))["node"] is None
+    assert (await anonymous.data(NODE, id=item["id"]))["node"] is None
