@@ -5,12 +5,13 @@ import logging
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_limit
+from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.types import ExecutionContext
 
 from catalog_api.schema.errors import is_public, masking
@@ -39,13 +40,18 @@ class CatalogSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
+    # The limit rules are built once, so every request validates with the same rules and the
+    # validation cache can answer repeated queries without walking the document again.
+    limits = [
+        depth_limit(settings.max_query_depth, None, None),
+        alias_limit(settings.max_aliases),
+    ]
     return CatalogSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
             masking,
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),

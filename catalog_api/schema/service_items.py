@@ -34,6 +34,32 @@ from models.content import CatalogItemContent, ServiceItemContent
 from models.diff import diff
 from models.enums import MaterialOrigin
 
+# Local fields shown as stored: copied straight from the content model.
+_COPIED = (
+    "local_codes",
+    "undertaking_unit",
+    "joint_agencies",
+    "power_source",
+    "handling_kind",
+    "onsite_visits",
+    "onsite_visits_reason",
+    "online_depth",
+    "online_stages",
+    "handling_forms",
+    "charging",
+    "fee_basis",
+    "intermediaries",
+    "address",
+    "hours",
+    "consult_phone",
+    "supervise_phone",
+    "themes",
+    "service_scope",
+    "quantity_limit",
+    "special_procedure",
+    "notes",
+)
+
 
 @strawberry.type(description="An implementation item (实施清单事项) of one agency.")
 class ServiceItem(Versioned):
@@ -76,32 +102,7 @@ class ServiceItem(Versioned):
     @classmethod
     def of(cls, info: Info, record: Any, version: Any, at: datetime) -> "ServiceItem":
         data: ServiceItemContent = parsed(info, version, ServiceItemContent)
-        plain = data.model_dump(
-            include={
-                "local_codes",
-                "undertaking_unit",
-                "joint_agencies",
-                "power_source",
-                "handling_kind",
-                "onsite_visits",
-                "onsite_visits_reason",
-                "online_depth",
-                "online_stages",
-                "handling_forms",
-                "charging",
-                "fee_basis",
-                "intermediaries",
-                "address",
-                "hours",
-                "consult_phone",
-                "supervise_phone",
-                "themes",
-                "service_scope",
-                "quantity_limit",
-                "special_procedure",
-                "notes",
-            }
-        )
+        plain = {name: getattr(data, name) for name in _COPIED}
         return cls(
             **versioned_fields("ServiceItem", SERVICE_ITEM.name, record, version),
             **plain,

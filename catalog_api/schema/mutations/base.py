@@ -6,7 +6,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from catalog_api.auth import Principal
-from catalog_api.catalog.access import Forbidden
+from catalog_api.catalog import access
+from catalog_api.catalog.access import Action, Forbidden
 from catalog_api.catalog.errors import DomainError, not_found
 from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM, Kind
 from catalog_api.db import Tx
@@ -57,3 +58,16 @@ def view(info: Info, kind: Kind, record: Any, version: Any) -> Any:
     at = version.effective_from or info.context.now
     cls = CatalogItem if kind is CATALOG_ITEM else ServiceItem
     return cls.of(info, record, version, at)
+
+
+async def authorised(
+    tx: Tx, principal: Principal, global_id: str, action: Action, only: Kind | None = None
+) -> tuple[Kind, Any]:
+    """The record a global ID names (of kind `only`, if given), once `principal` may act."""
+    kind, record_id = record_ref(global_id)
+    record = await tx.session.get(kind.record, record_id) if only in (None, kind) else None
+    if record is None:
+        raise not_found("没有这个记录", "id")
+    agency = await access.agency_of(tx.session, record)
+    await access.ensure_may(tx.session, principal, action, record, agency)
+    return kind, record

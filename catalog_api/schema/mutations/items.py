@@ -18,7 +18,7 @@ from catalog_api.db import Tx
 from catalog_api.schema.context import Info
 from catalog_api.schema.enums import ExerciseLevel
 from catalog_api.schema.inputs import CatalogItemContentInput, ServiceItemContentInput, to_data
-from catalog_api.schema.mutations.base import record_ref, view, write
+from catalog_api.schema.mutations.base import authorised, record_ref, view, write
 from catalog_api.schema.payloads import CatalogItemPayload, ServiceItemPayload
 from models.codes import CodeError, validate_uscc
 
@@ -63,16 +63,6 @@ class ServiceItemDraftUpdateInput:
 class ReviewFlagsAcceptInput:
     id: strawberry.ID
     expected_lock_version: int
-
-
-async def _service_item(tx: Tx, principal: Principal, global_id: str) -> Any:
-    kind, record_id = record_ref(global_id)
-    record = await tx.session.get(kind.record, record_id) if kind is SERVICE_ITEM else None
-    if record is None:
-        raise DomainError.one(ErrorCode.NOT_FOUND, "没有这个实施清单事项", "id")
-    agency = await access.agency_of(tx.session, record)
-    await access.ensure_may(tx.session, principal, Action.EDIT, record, agency)
-    return record
 
 
 @strawberry.type
@@ -150,7 +140,7 @@ class ItemMutations:
         self, info: Info, input: ServiceItemDraftUpdateInput
     ) -> ServiceItemPayload:
         async def work(tx: Tx, principal: Principal) -> Any:
-            record = await _service_item(tx, principal, input.id)
+            _, record = await authorised(tx, principal, input.id, Action.EDIT, SERVICE_ITEM)
             draft = await update_draft.update_draft(
                 tx,
                 SERVICE_ITEM,
@@ -170,7 +160,7 @@ class ItemMutations:
         self, info: Info, input: ReviewFlagsAcceptInput
     ) -> ServiceItemPayload:
         async def work(tx: Tx, principal: Principal) -> Any:
-            record = await _service_item(tx, principal, input.id)
+            _, record = await authorised(tx, principal, input.id, Action.EDIT, SERVICE_ITEM)
             await accept_review_flags(
                 tx,
                 record_id=record.id,

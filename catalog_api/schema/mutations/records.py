@@ -9,11 +9,9 @@ from catalog_api.auth import Principal
 from catalog_api.catalog import access, versions
 from catalog_api.catalog.access import Action
 from catalog_api.catalog.commands import discard_draft, publish, reject, restore, submit, withdraw
-from catalog_api.catalog.errors import not_found
-from catalog_api.catalog.kinds import Kind
 from catalog_api.db import Tx
 from catalog_api.schema.context import Info
-from catalog_api.schema.mutations.base import record_ref, view, write
+from catalog_api.schema.mutations.base import authorised, view, write
 from catalog_api.schema.payloads import RecordPayload
 
 
@@ -46,24 +44,12 @@ class RecordRestoreInput:
     version_number: int = strawberry.field(description="The version to restore as a new draft.")
 
 
-async def _authorised(
-    tx: Tx, principal: Principal, global_id: str, action: Action
-) -> tuple[Kind, Any]:
-    kind, record_id = record_ref(global_id)
-    record = await tx.session.get(kind.record, record_id)
-    if record is None:
-        raise not_found("没有这个记录", "id")
-    agency = await access.agency_of(tx.session, record)
-    await access.ensure_may(tx.session, principal, action, record, agency)
-    return kind, record
-
-
 @strawberry.type
 class RecordMutations:
     @strawberry.mutation(description="Submit the draft for review (提交审核).")
     async def record_submit(self, info: Info, input: RecordActionInput) -> RecordPayload:
         async def work(tx: Tx, principal: Principal) -> Any:
-            kind, record = await _authorised(tx, principal, input.id, Action.EDIT)
+            kind, record = await authorised(tx, principal, input.id, Action.EDIT)
             version = await submit.submit(
                 tx,
                 kind,
@@ -79,7 +65,7 @@ class RecordMutations:
     @strawberry.mutation(description="Return the version under review to its editor (退回).")
     async def record_reject(self, info: Info, input: RecordReasonInput) -> RecordPayload:
         async def work(tx: Tx, principal: Principal) -> Any:
-            kind, record = await _authorised(tx, principal, input.id, Action.REVIEW)
+            kind, record = await authorised(tx, principal, input.id, Action.REVIEW)
             version = await reject.reject(
                 tx,
                 kind,
@@ -96,7 +82,7 @@ class RecordMutations:
     @strawberry.mutation(description="Publish the version under review, now or later (发布).")
     async def record_publish(self, info: Info, input: RecordPublishInput) -> RecordPayload:
         async def work(tx: Tx, principal: Principal) -> Any:
-            kind, record = await _authorised(tx, principal, input.id, Action.REVIEW)
+            kind, record = await authorised(tx, principal, input.id, Action.REVIEW)
             draft = await versions.open_draft(tx.session, kind, record.id)
             access.ensure_four_eyes(
                 principal,
@@ -119,7 +105,7 @@ class RecordMutations:
     @strawberry.mutation(description="Withdraw from public view from now on (暂停/取消).")
     async def record_withdraw(self, info: Info, input: RecordReasonInput) -> RecordPayload:
         async def work(tx: Tx, principal: Principal) -> Any:
-            kind, record = await _authorised(tx, principal, input.id, Action.WITHDRAW)
+            kind, record = await authorised(tx, principal, input.id, Action.WITHDRAW)
             ended = await withdraw.withdraw(
                 tx,
                 kind,
@@ -136,7 +122,7 @@ class RecordMutations:
     @strawberry.mutation(description="Restore any version as a new draft (恢复).")
     async def record_restore(self, info: Info, input: RecordRestoreInput) -> RecordPayload:
         async def work(tx: Tx, principal: Principal) -> Any:
-            kind, record = await _authorised(tx, principal, input.id, Action.EDIT)
+            kind, record = await authorised(tx, principal, input.id, Action.EDIT)
             version = await restore.restore(
                 tx,
                 kind,
@@ -153,7 +139,7 @@ class RecordMutations:
     @strawberry.mutation(description="Discard the open draft (丢弃草稿).")
     async def record_draft_discard(self, info: Info, input: RecordActionInput) -> RecordPayload:
         async def work(tx: Tx, principal: Principal) -> Any:
-            kind, record = await _authorised(tx, principal, input.id, Action.EDIT)
+            kind, record = await authorised(tx, principal, input.id, Action.EDIT)
             await discard_draft.discard_draft(
                 tx,
                 kind,
