@@ -36,9 +36,11 @@ def review_flags(
     new: CatalogItemContent,
     local: ServiceItemContent,
     level: ExerciseLevel,
+    changes: list[FieldChange] | None = None,
 ) -> list[ReviewFlag]:
-    """The flags a new catalog version raises on one derived service item; [] if none."""
-    changes = diff_models(old, new)
+    """The flags a new catalog version raises on one derived service item; [] if none.
+    `changes` is `diff_models(old, new)`, passed in when flagging many items at once."""
+    changes = diff_models(old, new) if changes is None else changes
     return [
         *_time_limit_flags(old, new, local, changes),
         *_material_note_flags(old, new, local, changes),

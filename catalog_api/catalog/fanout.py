@@ -15,6 +15,7 @@ from catalog_api.db import Tx
 from models import Agency, ChangeEvent, ReviewFlagRow, ServiceItem, ServiceItemVersion
 from models.base import new_id, utc_now
 from models.content import CatalogItemContent, ServiceItemContent
+from models.diff import diff_models
 from models.enums import ChangeAction, VersionStatus
 from models.review import review_flags
 
@@ -25,6 +26,7 @@ async def flag_derived(tx: Tx, catalog: Any, previous: Any | None, published: An
         return 0
     old = CatalogItemContent.model_validate(previous.content)
     new = CatalogItemContent.model_validate(published.content)
+    changes = diff_models(old, new)  # the same for every derived item: computed once
     statement = (
         select(ServiceItem, ServiceItemVersion)
         .join(ServiceItemVersion, ServiceItemVersion.record_id == ServiceItem.id)
@@ -36,7 +38,7 @@ async def flag_derived(tx: Tx, catalog: Any, previous: Any | None, published: An
     rows, flagged = [], 0
     for item, version in await tx.session.execute(statement):
         local = ServiceItemContent.model_validate(version.content)
-        flags = review_flags(old, new, local, item.level)
+        flags = review_flags(old, new, local, item.level, changes)
         flagged += bool(flags)
         rows += [
             {

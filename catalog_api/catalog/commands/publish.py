@@ -66,6 +66,11 @@ async def publish(
     draft.announced_at = now if effective_from <= now else None
     versions.touch(record)
     await tx.session.flush()
+    # Flag derived items before writing events: the event lock is then held only briefly.
+    if kind is CATALOG_ITEM:
+        await fanout.flag_derived(tx, record, previous, draft)
+    else:
+        await fanout.resolve_flags(tx, record.id, actor)
     action = ChangeAction.SCHEDULED if effective_from > now else ChangeAction.PUBLISHED
     await events.record_change(
         tx,
@@ -76,10 +81,6 @@ async def publish(
         actor=actor,
         payload={"effective_from": effective_from.isoformat()},
     )
-    if kind is CATALOG_ITEM:
-        await fanout.flag_derived(tx, record, previous, draft)
-        if effective_from <= now:
-            await fanout.announce_to_derived(tx, record, draft, actor)
-    else:
-        await fanout.resolve_flags(tx, record.id, actor)
+    if kind is CATALOG_ITEM and effective_from <= now:
+        await fanout.announce_to_derived(tx, record, draft, actor)
     return draft
