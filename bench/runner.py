@@ -123,7 +123,12 @@ async def run_one(options: Options, dialect: str, size: int) -> dict[str, Any]:
         f"{prepared.database_bytes / 2**20:.0f} MiB"
     )
     settings = Settings(
-        database_url=prepared.url, log_level="warning", files_dir=options.data_dir / "files"
+        database_url=prepared.url,
+        log_level="warning",
+        files_dir=options.data_dir / "files",
+        # reads only: the search indexer (measured by bench.search) stays out of this process
+        search_indexer=False,
+        search_index_path=options.data_dir / f"search-{dialect}-{size}.db",
     )
     app = create_app(settings)
     results = []

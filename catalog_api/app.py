@@ -13,6 +13,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from catalog_api.attachments import download_endpoint
+from catalog_api.catalog.search import CatalogSearch, open_search
 from catalog_api.db import Database
 from catalog_api.http import STATIC_DIR, CatalogGraphQL
 from catalog_api.scheduler import announce_forever
@@ -22,12 +23,18 @@ from catalog_api.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None) -> Starlette:
-    """The service. Tests inject a `database`; otherwise the settings' one is opened here and
-    closed when the app shuts down."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    search: CatalogSearch | None = None,
+) -> Starlette:
+    """The service. Tests inject a `database` and a `search`; otherwise the settings' ones are
+    opened here and closed when the app shuts down."""
     settings = settings or Settings()
-    owns_database = database is None
+    owns_database, owns_search = database is None, search is None
     database = database or Database(settings.database_url)
+    search = search or open_search(settings, database)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -36,11 +43,18 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             announcer = asyncio.create_task(
                 announce_forever(database, settings.announce_interval_seconds)
             )
+        indexer = None
+        if settings.search_indexer:
+            database.on_commit(search.indexer.notify)
+            indexer = asyncio.create_task(search.follow())
         yield
-        if announcer is not None:
-            announcer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await announcer
+        for task in (announcer, indexer):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if owns_search:
+            await search.close()
         if owns_database:
             await database.dispose()
 
@@ -51,7 +65,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     async def home(_request: Request) -> Response:
         return RedirectResponse("/graphql")
 
-    graphql = CatalogGraphQL(build_schema(settings), database, settings)
+    graphql = CatalogGraphQL(build_schema(settings), database, settings, search)
     routes = [
         Route("/", home),
         Route("/healthz", health),
@@ -62,4 +76,5 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.database = database
     app.state.settings = settings
+    app.state.search = search
     return app

@@ -16,8 +16,11 @@ from sqlalchemy.engine import make_url
 from catalog_api import migrate as migrations
 from catalog_api.app import create_app
 from catalog_api.auth import Role, SecretFileError, mint_token
+from catalog_api.catalog.queries.items import ServiceItemFilter, count_service_items
+from catalog_api.catalog.search import open_search
 from catalog_api.db import Database
 from catalog_api.settings import Settings
+from models.base import utc_now
 from seed.cli import run_seed
 
 app = typer.Typer(
@@ -112,6 +115,33 @@ async def _check_database(settings: Settings) -> None:
 
 def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the search index from the catalog; the old index keeps serving until the new
+    one is complete, then the server switches to it at once."""
+    settings = _settings()
+    try:
+        indexed = asyncio.run(_reindex(settings))
+    except Exception as exc:
+        logging.getLogger(__name__).debug("reindex failed", exc_info=True)
+        raise _fail(f"重建检索索引失败：{exc}") from exc
+    console.print(f"检索索引已重建：{indexed} 个已发布的实施清单事项")
+
+
+async def _reindex(settings: Settings) -> int:
+    database = Database(settings.database_url)
+    search = open_search(settings, database)
+    try:
+        async with database.read() as session:
+            total = await count_service_items(session, ServiceItemFilter(), utc_now())
+        with _progress("重建检索索引", total) as bar:
+            task = bar.task_ids[0]
+            return await search.rebuild(lambda done: bar.advance(task, done))
+    finally:
+        await search.close()
+        await database.dispose()
 
 
 @app.command()

@@ -98,6 +98,11 @@ class Database:
         )
         self._writes = async_sessionmaker(self.engine, expire_on_commit=False)
         self._reads = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._commit_listeners: list[Callable[[], None]] = []
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after every committed transaction (e.g. to wake the indexer)."""
+        self._commit_listeners.append(listener)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -111,6 +116,8 @@ class Database:
             tx = Tx(session, self.dialect, origin or Origin())
             async with session.begin():
                 yield tx
+        for listener in self._commit_listeners:
+            listener()
         for callback in tx._after_commit:
             try:
                 await callback()

@@ -11,6 +11,7 @@ from strawberry import UNSET
 from strawberry.asgi import GraphQL
 
 from catalog_api.auth import AuthError, TokenVerifier, bearer_token
+from catalog_api.catalog.search import CatalogSearch
 from catalog_api.db import Database
 from catalog_api.schema.context import Context
 from catalog_api.settings import Settings
@@ -23,10 +24,17 @@ _UNAUTHENTICATED = {
 
 
 class CatalogGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: Any, database: Database, settings: Settings) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        database: Database,
+        settings: Settings,
+        search: CatalogSearch | None = None,
+    ) -> None:
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
         self.database = database
         self.settings = settings
+        self.search = search
         self.verifier = TokenVerifier(settings)
 
     async def run(
@@ -47,7 +55,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         principal = getattr(request.state, "principal", None)
-        context = Context.build(self.database, self.settings, request, principal)
+        context = Context.build(self.database, self.settings, request, principal, self.search)
         context.response = response
         return context
 

@@ -33,6 +33,28 @@ class Settings(BaseSettings):
         description="How often the server announces scheduled versions that took effect "
         "(0 turns the background task off).",
     )
+    search_url: str | None = Field(
+        default=None,
+        description="Elasticsearch URL for the search index; unset, the embedded index "
+        "(SQLite FTS5) in `search_index_path` is used.",
+    )
+    search_index_path: Path = Field(
+        default=Path("var/search.db"), description="File of the embedded search index."
+    )
+    search_synonyms_file: Path | None = Field(
+        default=None,
+        description="YAML of colloquial names (俗称) → official terms; unset, the packaged one. "
+        "Edits take effect within a second, without a restart.",
+    )
+    search_indexer: bool = Field(
+        default=True, description="Run the search indexer in this server process."
+    )
+    search_poll_interval_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        description="How often the indexer looks for change events written by other processes "
+        "(commits in this process wake it at once).",
+    )
     jwt_secret: SecretStr | None = Field(
         default=None,
         min_length=32,

@@ -73,6 +73,8 @@ def _settings(world: World, work_dir: Path) -> Settings:
         announce_interval_seconds=0,
         log_level="warning",
         files_dir=work_dir / "files",
+        search_indexer=False,  # measured by bench.search
+        search_index_path=work_dir / "search.db",
     )
 
 

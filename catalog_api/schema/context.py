@@ -7,6 +7,7 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from catalog_api.auth import Principal
+from catalog_api.catalog.search import CatalogSearch
 from catalog_api.db import Database, Origin
 from catalog_api.schema.loaders import Loaders, build_loaders
 from catalog_api.settings import Settings
@@ -18,6 +19,7 @@ class Context:
     database: Database
     settings: Settings
     loaders: Loaders
+    search: CatalogSearch | None = None
     request: Any = None
     response: Any = None
     principal: Principal | None = None
@@ -33,8 +35,11 @@ class Context:
         settings: Settings,
         request: Any = None,
         principal: Principal | None = None,
+        search: CatalogSearch | None = None,
     ) -> "Context":
-        return cls(database, settings, build_loaders(database), request, principal=principal)
+        return cls(
+            database, settings, build_loaders(database), search, request, principal=principal
+        )
 
     def origin(self) -> Origin:
         """Where the request came from, for the audit log."""

@@ -64,9 +64,9 @@ class ServiceItemFilter:
         if self.max_onsite_visits is not None and self.max_onsite_visits < 0:
             raise bad_argument("filter.maxOnsiteVisits", "不能为负数")
         return items.ServiceItemFilter(
-            region_code=_optional_code(self.region),
+            region_code=optional_code(self.region),
             agency_uscc=agency,
-            catalog_code=catalog_code or _optional_code(self.catalog_code),
+            catalog_code=catalog_code or optional_code(self.catalog_code),
             item_types=tuple(self.item_types or ()),
             levels=tuple(self.levels or ()),
             service_object=self.service_object,
@@ -78,5 +78,5 @@ class ServiceItemFilter:
         )
 
 
-def _optional_code(raw: str | None) -> str | None:
+def optional_code(raw: str | None) -> str | None:
     return normalise(raw) if raw else None

@@ -65,6 +65,7 @@ def _by_kind(database: Database, fetch: Any, empty: Any) -> DataLoader[tuple[str
 @dataclass
 class Loaders:
     agency_by_id: DataLoader[uuid.UUID, Any]
+    agency_by_uscc: DataLoader[str, Any]
     region_by_code: DataLoader[str, Any]
     region_children: DataLoader[str, list[Any]]
     attachment_by_sha: DataLoader[str, Any]
@@ -82,6 +83,7 @@ def build_loaders(database: Database) -> Loaders:
 
     return Loaders(
         agency_by_id=_simple(database, reference.agencies_by_ids),
+        agency_by_uscc=_simple(database, reference.agencies_by_usccs),
         region_by_code=_simple(database, reference.regions_by_codes),
         region_children=_simple(database, reference.regions_by_parents),
         attachment_by_sha=_simple(database, reference.attachments_by_sha),

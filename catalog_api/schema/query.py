@@ -16,6 +16,7 @@ from catalog_api.schema.node import Node
 from catalog_api.schema.pagination import Connection, connection, decode_cursor, page_size
 from catalog_api.schema.people import PeopleQueries
 from catalog_api.schema.reference import Agency, Region
+from catalog_api.schema.search import SearchQueries
 from catalog_api.schema.service_items import ServiceItem, service_items_connection
 from catalog_api.schema.versioned import moment
 from catalog_api.schema.visibility import drafts_visible
@@ -38,7 +39,7 @@ def _catalog_code(raw: str) -> str:
 
 
 @strawberry.type
-class Query(PeopleQueries):
+class Query(PeopleQueries, SearchQueries):
     @strawberry.field(description="Any object by its global ID.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await _resolve_node(info, id)

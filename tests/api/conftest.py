@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from catalog_api.app import create_app
 from catalog_api.db import Database
@@ -35,13 +36,22 @@ def settings(tmp_path: Path) -> Settings:
         files_dir=tmp_path / "files",
         max_page_size=100,
         jwt_secret_file=tmp_path / "jwt-secret",
+        search_index_path=tmp_path / "search.db",
         announce_interval_seconds=0,
     )
 
 
 @pytest.fixture
-async def http(database: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def app(database: Database, settings: Settings) -> AsyncIterator[Starlette]:
+    """The service without its lifespan (httpx runs none): no background tasks, so tests
+    decide when the indexer catches up (`app.state.search.catch_up()`)."""
     app = create_app(settings, database=database)
+    yield app
+    await app.state.search.close()
+
+
+@pytest.fixture
+async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://yichuang.test") as client:
         yield client

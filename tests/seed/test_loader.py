@@ -1,5 +1,6 @@
 """The demo catalog loads through the editing commands, once, and tells the newcomer's story:
-a district's implementation reads like the city's, and `asOf` shows last month's guide."""
+a district's implementation reads like the city's, `asOf` shows last month's guide, and search
+finds items the way the public types them (the relevance set runs on this catalog)."""
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,11 +10,17 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog_api.app import create_app
+from catalog_api.catalog.search import CatalogSearch
 from catalog_api.db import Database
 from catalog_api.settings import Settings
 from models import CatalogItemVersion, ServiceItem, ServiceItemVersion
+from search.documents import SearchFilter
+from search.relevance import evaluate, load_cases
 from seed.demo import DemoCatalog, load_demo
 from seed.loader import load_demo as load
+
+RELEVANCE = Path(__file__).resolve().parent.parent / "search" / "relevance.yaml"
+RECALL_AT_3, MRR = 0.95, 0.9  # the bar: raise it as the analysis improves, never lower it
 
 GUIDE = """query($code: String!, $asOf: DateTime) { serviceItem(code: $code, asOf: $asOf) {
   name itemType legalBasis { title } versionNumber promisedTimeLimit { text } } }"""
@@ -49,13 +56,24 @@ async def test_the_demo_catalog_loads_once_and_reads_right(
         )
         assert published == len(demo.catalog_items)
 
-    settings = Settings(files_dir=tmp_path, jwt_secret_file=tmp_path / "jwt-secret")
+    settings = Settings(
+        files_dir=tmp_path,
+        jwt_secret_file=tmp_path / "jwt-secret",
+        search_index_path=tmp_path / "search.db",
+    )
     app = create_app(settings, database=database)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://yichuang.test"
-    ) as http:
-        await _district_reads_like_the_city(database, http)
-        await _as_of_shows_last_months_guide(database, http)
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://yichuang.test"
+        ) as http:
+            await _district_reads_like_the_city(database, http)
+            await _as_of_shows_last_months_guide(database, http)
+            # the indexer replays every change event of the load, as a server would
+            await app.state.search.catch_up()
+            await _a_newcomer_finds_items_as_they_type(http)
+            await _the_relevance_set_passes(app.state.search)
+    finally:
+        await app.state.search.close()
 
 
 async def _guide(http: httpx.AsyncClient, code: str, as_of: datetime | None = None) -> dict:  # type: ignore[type-arg]
@@ -98,3 +116,52 @@ async def _as_of_shows_last_months_guide(database: Database, http: httpx.AsyncCl
 
     assert (now["versionNumber"], month_ago["versionNumber"]) == (2, 1)
     assert now["promisedTimeLimit"] != month_ago["promisedTimeLimit"]
+
+
+SEARCH = """query($q: String!, $filter: SearchFilter) { search(query: $q, filter: $filter) {
+  totalCount hits { item { name catalogItem { basicCode } agency { region { code } } } }
+  facets { field buckets { value label count } } } }"""
+
+
+async def _search(http: httpx.AsyncClient, query: str, **where: object) -> dict:  # type: ignore[type-arg]
+    variables = {"q": query, "filter": where or None}
+    body = (await http.post("/graphql", json={"query": SEARCH, "variables": variables})).json()
+    assert "errors" not in body, body
+    return body["data"]["search"]
+
+
+def _registration(item: dict) -> bool:  # type: ignore[type-arg]
+    """One of the 不动产登记 items (不动产首次登记, 存量房转移登记 …) or 不动产登记资料查询."""
+    return item["catalogItem"]["basicCode"].startswith(("000713001", "002013001"))
+
+
+async def _a_newcomer_finds_items_as_they_type(http: httpx.AsyncClient) -> None:
+    """The issue's story: 不动产, 登记, bdcdj, budongchan find 不动产登记; 开公司 finds 企业开办;
+    a district filter narrows the hits and the facets count them."""
+    for typed in ("不动产", "bdcdj", "budongchan"):
+        items = [hit["item"] for hit in (await _search(http, typed))["hits"][:3]]
+        assert all(_registration(item) for item in items), (typed, items)
+    assert (await _search(http, "登记"))["totalCount"] > 0
+    top = (await _search(http, "开公司"))["hits"][0]["item"]
+    assert top["catalogItem"]["basicCode"].startswith("000126001"), top  # 企业开办 / 设立登记
+
+    everywhere = await _search(http, "不动产登记")
+    in_lixia = await _search(http, "不动产登记", region="370102")
+    assert 0 < in_lixia["totalCount"] < everywhere["totalCount"]
+    regions = {hit["item"]["agency"]["region"]["code"] for hit in in_lixia["hits"]}
+    assert all(code.startswith("370102") for code in regions), regions  # streets included
+    facet = {f["field"]: f["buckets"] for f in in_lixia["facets"]}["REGION"]
+    assert sum(bucket["count"] for bucket in facet) == in_lixia["totalCount"]
+    assert ("370102", "历下区") in {(bucket["value"], bucket["label"]) for bucket in facet}
+
+
+async def _the_relevance_set_passes(search: CatalogSearch) -> None:
+    """tests/search/relevance.yaml: what must come in the first three distinct catalog items."""
+
+    async def ranked(query: str) -> list[str]:
+        page = await search.search(query, SearchFilter(), 60, None)
+        return [hit.code[19:] for hit in page.hits]  # the basic code inside the 31/33-char code
+
+    report = await evaluate(load_cases(RELEVANCE), ranked, k=3)
+    assert report.cases >= 150
+    assert report.recall >= RECALL_AT_3 and report.mrr >= MRR, report.summary()

@@ -53,6 +53,11 @@ async def agencies_by_ids(
     return {agency.id: agency for agency in rows.scalars()}
 
 
+async def agencies_by_usccs(session: AsyncSession, usccs: Sequence[str]) -> dict[str, Agency]:
+    rows = await session.execute(select(Agency).where(Agency.uscc.in_(usccs)))
+    return {agency.uscc: agency for agency in rows.scalars()}
+
+
 async def agency_by_uscc(session: AsyncSession, uscc: str) -> Agency | None:
     statement = select(Agency).where(Agency.uscc == uscc)
     return (await session.execute(statement)).scalar_one_or_none()

@@ -38,6 +38,7 @@ class Session:
 def settings(tmp_path) -> Settings:  # type: ignore[no-untyped-def]
     return Settings(
         files_dir=tmp_path / "files",
+        search_index_path=tmp_path / "search.db",
         jwt_secret="test-secret-" + "x" * 32,
         announce_interval_seconds=0,
     )

@@ -1,0 +1,626 @@
+"""The embedded search backend: SQLite FTS5 in its own database file.
+
+One file holds every index generation (table layout: `search.backends.embedded_sql`). The file is
+in WAL mode, so the `reindex` CLI in another process can fill a new generation and switch it in
+while the server reads and its indexer writes; readers look up the current generation inside
+each call's read transaction, so a switch made elsewhere is seen by the next call, and a call
+that started before it finishes on the snapshot it began with.
+
+Connections: one writer (every write transaction goes through it under an asyncio lock, as
+`BEGIN IMMEDIATE`, so the offset compare-and-set holds across processes too) and a small pool
+of readers, each with a `temp.hits` table for the matching documents of one search. aiosqlite
+runs every statement on the connection's own thread.
+
+Empty queries (nothing left after analysis) return an empty page: this backend answers text
+searches; browsing by filters alone is the catalog's list queries' job.
+"""
+
+import asyncio
+import dataclasses
+import json
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from search.analysis import TOKEN_FIELDS, AnalysedQuery, Analyzer
+from search.backend import StaleOffset
+from search.backends.embedded_sql import (
+    HIT_FACETS,
+    HITS,
+    META,
+    PAGE,
+    PAGE_AFTER,
+    SCHEMA_VERSION,
+    TAG_FIELDS,
+    Tables,
+    clean,
+    decode_cursor,
+    encode_cursor,
+    match_expressions,
+    new_generation,
+    prefix_ranges,
+)
+from search.documents import (
+    Facet,
+    FacetBucket,
+    FacetField,
+    Hit,
+    IndexFailure,
+    IndexState,
+    SearchDocument,
+    SearchFilter,
+    SearchPage,
+    Suggestion,
+)
+
+log = logging.getLogger(__name__)
+
+# Batches larger than this are analysed on a worker thread, so the event loop keeps serving.
+THREAD_ANALYSIS_THRESHOLD = 64
+# `IN (…)` lists are sent in chunks of this many values.
+CHUNK = 500
+_SOURCE_FIELDS = {f.name: f for f in dataclasses.fields(SearchDocument)}
+_TUPLE_FIELDS = {"aliases", "materials", "region_codes", "service_objects", "lists", "channels"}
+
+
+@dataclass(frozen=True)
+class _Current:
+    generation: str
+    offset: int
+    documents: int
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One document ready to write: everything but its rowid."""
+
+    id: str
+    name: str
+    catalog_code: str
+    row: tuple[Any, ...]  # docs columns after `doc`
+    tokens: tuple[str, ...]  # FTS columns in TOKEN_FIELDS order
+    tags: tuple[tuple[str, str], ...]
+    suggest_keys: tuple[str, ...]
+
+
+class EmbeddedBackend:
+    """`SearchBackend` on SQLite FTS5 (see the module docstring)."""
+
+    name = "embedded"
+
+    def __init__(
+        self,
+        path: Path,
+        analyzer: Analyzer,
+        *,
+        readers: int = 4,
+        busy_timeout: float = 30.0,
+    ) -> None:
+        self.path = Path(path)
+        self.analyzer = analyzer
+        self._busy_ms = int(busy_timeout * 1000)
+        self._writer: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        self._readers = _ReaderPool(self._connect_reader, readers)
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        if self._writer is not None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await self._connect()
+        try:
+            mode = await _scalar(writer, "PRAGMA journal_mode = WAL")
+            if str(mode).lower() != "wal":
+                raise RuntimeError(f"{self.path}: cannot use WAL mode (journal_mode={mode})")
+            await writer.execute("PRAGMA cache_size = -65536")
+            self._writer = writer
+            async with self._transaction() as db:
+                version = await _scalar(db, "PRAGMA user_version")
+                tables = await _scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'")
+                if version == 0 and not tables:
+                    await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                elif version != SCHEMA_VERSION:
+                    raise RuntimeError(
+                        f"{self.path} holds search index format {version}, this version uses "
+                        f"{SCHEMA_VERSION}: delete the file and run `reindex`"
+                    )
+                for statement in META:
+                    await db.execute(statement)
+                if await self._current_or_none(db) is None:
+                    tables_ = Tables(new_generation())
+                    await _create_generation(db, tables_, offset=0, current=True)
+        except BaseException:
+            self._writer = None
+            await writer.close()
+            raise
+        self._readers.reopen()
+
+    async def close(self) -> None:
+        await self._readers.close()
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            async with self._write_lock:
+                await writer.close()
+
+    async def _connect(self) -> aiosqlite.Connection:
+        db = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            await db.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+            await db.execute("PRAGMA synchronous = NORMAL")
+            await db.execute("PRAGMA secure_delete = OFF")
+            await db.execute("PRAGMA temp_store = MEMORY")
+        except BaseException:
+            await db.close()
+            raise
+        return db
+
+    async def _connect_reader(self) -> aiosqlite.Connection:
+        db = await self._connect()
+        try:
+            await db.execute("PRAGMA cache_size = -32768")
+            await db.execute(HITS)
+        except BaseException:
+            await db.close()
+            raise
+        return db
+
+    # --- transactions --------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction on the writer connection (`BEGIN IMMEDIATE`: the write lock is
+        taken up front, so what is read inside stays true until COMMIT)."""
+        async with self._write_lock:
+            db = self._writer
+            if db is None:
+                raise RuntimeError("the search backend is not open")
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.in_transaction:
+                    await db.execute("ROLLBACK")
+                raise
+            await db.execute("COMMIT")
+
+    @asynccontextmanager
+    async def _snapshot(self) -> AsyncIterator[tuple[aiosqlite.Connection, _Current]]:
+        """A read transaction on a pooled reader, with the generation current in it. Rolled back
+        at the end, which also empties `temp.hits`."""
+        if self._writer is None:
+            raise RuntimeError("the search backend is not open")
+        async with self._readers.connection() as db:
+            await db.execute("BEGIN")
+            try:
+                yield db, await self._current(db)
+            finally:
+                if db.in_transaction:
+                    await db.execute("ROLLBACK")
+
+    async def _current_or_none(self, db: aiosqlite.Connection) -> _Current | None:
+        async with db.execute(
+            "SELECT generation, event_offset, documents FROM meta WHERE current = 1"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else _Current(row[0], int(row[1]), int(row[2]))
+
+    async def _current(self, db: aiosqlite.Connection) -> _Current:
+        current = await self._current_or_none(db)
+        if current is None:
+            raise RuntimeError(f"{self.path}: no current search index generation")
+        return current
+
+    # --- state and writes ----------------------------------------------------------------------
+
+    async def state(self) -> IndexState:
+        async with self._snapshot() as (_, current):
+            return IndexState(
+                offset=current.offset,
+                documents=current.documents,
+                generation=current.generation,
+                extra={"path": str(self.path)},
+            )
+
+    async def apply(
+        self,
+        upserts: Sequence[SearchDocument],
+        deletes: Sequence[str],
+        *,
+        expected_offset: int,
+        new_offset: int,
+    ) -> list[IndexFailure]:
+        """Upsert and delete by id in one transaction on the current generation, moving its
+        offset from `expected_offset` to `new_offset`. An id in both lists ends deleted."""
+        prepared, failures = await self._prepare(upserts)
+        async with self._transaction() as db:
+            current = await self._current(db)
+            if current.offset != expected_offset:
+                raise StaleOffset(
+                    f"search index {current.generation} is at offset {current.offset}, "
+                    f"not {expected_offset}"
+                )
+            delta = await _write(db, Tables(current.generation), prepared, deletes)
+            await db.execute(
+                "UPDATE meta SET event_offset = ?, documents = documents + ? WHERE generation = ?",
+                (new_offset, delta, current.generation),
+            )
+        return failures
+
+    async def _prepare(
+        self, documents: Sequence[SearchDocument]
+    ) -> tuple[list[_Prepared], list[IndexFailure]]:
+        documents = list(documents)
+        if len(documents) > THREAD_ANALYSIS_THRESHOLD:
+            return await asyncio.to_thread(self._prepare_all, documents)
+        return self._prepare_all(documents)
+
+    def _prepare_all(
+        self, documents: list[SearchDocument]
+    ) -> tuple[list[_Prepared], list[IndexFailure]]:
+        prepared: dict[str, _Prepared] = {}
+        failures: list[IndexFailure] = []
+        for document in documents:
+            try:
+                item = self._prepare_one(document)
+            except Exception as exc:  # a bad document must not stop the others
+                doc_id = getattr(document, "id", None)
+                failures.append(
+                    IndexFailure(id=str(doc_id), reason=f"{type(exc).__name__}: {exc}"[:500])
+                )
+                continue
+            prepared.pop(item.id, None)  # the last version of an id in the batch wins
+            prepared[item.id] = item
+        return list(prepared.values()), failures
+
+    def _prepare_one(self, doc: SearchDocument) -> _Prepared:
+        doc_id = _text(doc.id, "id")
+        if not doc_id:
+            raise ValueError("empty id")
+        analysed = self.analyzer.document(doc)
+        region_codes = _texts(doc.region_codes, "region_codes")
+        tags: dict[tuple[str, str], None] = {}
+        for field, attribute in TAG_FIELDS.items():
+            values = region_codes if field == "region" else _texts(getattr(doc, attribute), field)
+            tags.update(((field, value), None) for value in values if value)
+        visits = doc.onsite_visits
+        if not isinstance(visits, int):
+            raise TypeError(f"onsite_visits must be an int, not {type(visits).__name__}")
+        source = json.dumps(dataclasses.asdict(doc), ensure_ascii=False, separators=(",", ":"))
+        suggest_keys = tuple(
+            dict.fromkeys(key for key in (clean(k) for k in analysed.suggest_keys) if key)
+        )
+        name = _text(doc.name, "name")
+        catalog_code = _text(doc.catalog_code, "catalog_code")
+        return _Prepared(
+            id=doc_id,
+            name=name,
+            catalog_code=catalog_code,
+            row=(
+                doc_id,
+                _text(doc.code, "code"),
+                catalog_code,
+                name,
+                _text(doc.agency_uscc, "agency_uscc"),
+                region_codes[0] if region_codes else "",
+                _text(doc.item_type, "item_type"),
+                _text(doc.level, "level"),
+                _text(doc.online_depth, "online_depth"),
+                visits,
+                1 if doc.charging else 0,
+                json.dumps(suggest_keys, ensure_ascii=False),
+                clean(source),
+            ),
+            tokens=tuple(clean(analysed.fields.get(field, "")) for field in TOKEN_FIELDS),
+            tags=tuple(tags),
+            suggest_keys=suggest_keys,
+        )
+
+    # --- rebuilds ------------------------------------------------------------------------------
+
+    async def begin_rebuild(self, offset: int) -> "EmbeddedRebuild":
+        tables = Tables(new_generation())
+        async with self._transaction() as db:
+            await _create_generation(db, tables, offset=offset, current=False)
+        return EmbeddedRebuild(self, tables, offset)
+
+    async def _drop_generation(self, tables: Tables) -> None:
+        """Drop a generation's tables and its meta row, unless it is the current one."""
+        async with self._transaction() as db:
+            current = await _scalar(
+                db, "SELECT current FROM meta WHERE generation = ?", (tables.generation,)
+            )
+            if current:
+                return
+            for statement in tables.drop():
+                await db.execute(statement)
+            await db.execute("DELETE FROM meta WHERE generation = ?", (tables.generation,))
+
+    # --- reading -------------------------------------------------------------------------------
+
+    async def search(
+        self, query: AnalysedQuery, where: SearchFilter, first: int, after: str | None
+    ) -> SearchPage:
+        if first < 0:
+            raise ValueError("first must not be negative")
+        start = None if after is None else decode_cursor(after)
+        expressions = match_expressions(query)
+        if not expressions:
+            return SearchPage(total=0, hits=(), facets=_facets({}), next_cursor=None)
+        async with self._snapshot() as (db, current):
+            tables = Tables(current.generation)
+            sql, params = tables.fill_hits(expressions, where)
+            cursor = await db.execute(sql, params)
+            total = cursor.rowcount
+            await cursor.close()
+            if total <= 0:
+                return SearchPage(total=0, hits=(), facets=_facets({}), next_cursor=None)
+            page_sql = PAGE.format(after="" if start is None else PAGE_AFTER)
+            page_params = [first + 1] if start is None else [*start, first + 1]
+            rows = await db.execute_fetchall(page_sql, page_params)
+            counts: dict[str, list[tuple[str, int]]] = defaultdict(list)
+            for statement in (HIT_FACETS, tables.tag_facets()):
+                for field, value, count in await db.execute_fetchall(statement):
+                    counts[field].append((value, count))
+            page = list(rows)[:first]
+            sources = await _sources(db, tables, [row[0] for row in page])
+        hits = []
+        for doc, rank, code, doc_id in page:
+            source = sources.get(doc)
+            highlights = () if source is None else self.analyzer.highlights(source, query)
+            hits.append(Hit(id=doc_id, code=code, score=-rank + 0.0, highlights=highlights))
+        more = len(rows) > first and first > 0
+        next_cursor = encode_cursor(*page[-1][1:4]) if more else None
+        return SearchPage(
+            total=total, hits=tuple(hits), facets=_facets(counts), next_cursor=next_cursor
+        )
+
+    async def suggest(self, prefix: AnalysedQuery, first: int) -> list[Suggestion]:
+        ranges = prefix_ranges(prefix.prefixes)
+        if not ranges or first <= 0:
+            return []
+        async with self._snapshot() as (db, current):
+            tables = Tables(current.generation)
+            params: list[object] = [bound for pair in ranges for bound in pair]
+            rows = await db.execute_fetchall(tables.suggestions(len(ranges)), [*params, first])
+        return [Suggestion(text=name, catalog_code=code or None) for name, code, _ in rows]
+
+
+class EmbeddedRebuild:
+    """A new generation filled beside the serving one (`SearchBackend.begin_rebuild`)."""
+
+    def __init__(self, backend: EmbeddedBackend, tables: Tables, offset: int) -> None:
+        self._backend = backend
+        self._tables = tables
+        self.offset = offset
+        self._done = False
+
+    @property
+    def generation(self) -> str:
+        return self._tables.generation
+
+    async def __aenter__(self) -> "EmbeddedRebuild":
+        return self
+
+    async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if not self._done:
+            await self.abandon()
+
+    async def add(self, documents: Sequence[SearchDocument]) -> list[IndexFailure]:
+        self._check_open()
+        prepared, failures = await self._backend._prepare(documents)
+        async with self._backend._transaction() as db:
+            await self._check_building(db)
+            delta = await _write(db, self._tables, prepared, ())
+            await db.execute(
+                "UPDATE meta SET documents = documents + ? WHERE generation = ?",
+                (delta, self.generation),
+            )
+        return failures
+
+    async def switch(self) -> None:
+        """Make this generation current (with the offset it was begun at) in one transaction,
+        then drop the one it replaces."""
+        self._check_open()
+        started = time.monotonic()
+        async with self._backend._transaction() as db:
+            await self._check_building(db)
+            for statement in self._tables.optimize():
+                await db.execute(statement)
+        async with self._backend._transaction() as db:
+            await self._check_building(db)
+            old = await self._backend._current_or_none(db)
+            await db.execute("UPDATE meta SET current = 0, state = 'retired' WHERE current = 1")
+            await db.execute(
+                "UPDATE meta SET current = 1, state = 'serving', event_offset = ? "
+                "WHERE generation = ?",
+                (self.offset, self.generation),
+            )
+        self._done = True
+        log.info(
+            "search index generation %s switched in at offset %d (%.1fs)",
+            self.generation,
+            self.offset,
+            time.monotonic() - started,
+        )
+        if old is not None and old.generation != self.generation:
+            await self._backend._drop_generation(Tables(old.generation))
+
+    async def abandon(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        await self._backend._drop_generation(self._tables)
+
+    def _check_open(self) -> None:
+        if self._done:
+            raise RuntimeError(f"rebuild {self.generation} was already switched or abandoned")
+
+    async def _check_building(self, db: aiosqlite.Connection) -> None:
+        state = await _scalar(db, "SELECT state FROM meta WHERE generation = ?", (self.generation,))
+        if state != "building":
+            raise RuntimeError(f"search index generation {self.generation} is {state or 'gone'}")
+
+
+# --- statements -----------------------------------------------------------------------------
+
+
+async def _scalar(db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()) -> Any:
+    async with db.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else row[0]
+
+
+async def _create_generation(
+    db: aiosqlite.Connection, tables: Tables, *, offset: int, current: bool
+) -> None:
+    for statement in tables.create():
+        await db.execute(statement)
+    await db.execute(
+        "INSERT INTO meta (generation, current, event_offset, documents, state, created_at) "
+        "VALUES (?, ?, ?, 0, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        (tables.generation, 1 if current else 0, offset, "serving" if current else "building"),
+    )
+
+
+async def _write(
+    db: aiosqlite.Connection,
+    tables: Tables,
+    prepared: Sequence[_Prepared],
+    deletes: Iterable[str],
+) -> int:
+    """Delete the old rows of every upserted or deleted id, insert the upserts; returns the
+    change in the number of documents."""
+    deleted = {clean(doc_id) for doc_id in deletes if isinstance(doc_id, str)}
+    upserts = [item for item in prepared if item.id not in deleted]
+    ids = list(deleted | {item.id for item in upserts})
+    old: list[tuple[int, str, str, str]] = []
+    weights: Counter[tuple[str, str, str]] = Counter()  # net change of each suggestion's weight
+    for chunk in _chunks(ids, CHUNK):
+        old.extend(await db.execute_fetchall(tables.find_docs(len(chunk)), chunk))
+    if old:
+        docs = [(row[0],) for row in old]
+        for statement in tables.delete_doc():
+            await db.executemany(statement, docs)
+        for _, name, catalog_code, suggest_keys in old:
+            for key in json.loads(suggest_keys):
+                weights[key, name, catalog_code] -= 1
+    if upserts:
+        base = int(await _scalar(db, tables.max_doc()))
+        numbered = list(enumerate(upserts, start=base + 1))
+        await db.executemany(tables.insert_doc(), [(doc, *item.row) for doc, item in numbered])
+        for position, statement in enumerate(tables.insert_fts()):
+            await db.executemany(
+                statement,
+                [(doc, item.tokens[position]) for doc, item in numbered if item.tokens[position]],
+            )
+        await db.executemany(
+            tables.insert_tag(),
+            [(doc, field, value) for doc, item in numbered for field, value in item.tags],
+        )
+        for item in upserts:
+            for key in item.suggest_keys:
+                weights[key, item.name, item.catalog_code] += 1
+    changes = [(*suggestion, change) for suggestion, change in weights.items() if change]
+    await db.executemany(tables.change_suggestion(), changes)
+    await db.executemany(
+        tables.prune_suggestions(), [change[:3] for change in changes if change[3] < 0]
+    )
+    return len(upserts) - len(old)
+
+
+async def _sources(
+    db: aiosqlite.Connection, tables: Tables, docs: list[int]
+) -> dict[int, SearchDocument]:
+    out: dict[int, SearchDocument] = {}
+    for chunk in _chunks(docs, CHUNK):
+        for doc, source in await db.execute_fetchall(tables.sources(len(chunk)), chunk):
+            out[doc] = _document(json.loads(source))
+    return out
+
+
+def _document(data: dict[str, Any]) -> SearchDocument:
+    values = {
+        key: tuple(value) if key in _TUPLE_FIELDS else value
+        for key, value in data.items()
+        if key in _SOURCE_FIELDS
+    }
+    return SearchDocument(**values)
+
+
+def _facets(counts: dict[str, list[tuple[str, int]]]) -> tuple[Facet, ...]:
+    return tuple(
+        Facet(
+            field=field.value,
+            buckets=tuple(
+                FacetBucket(value=value, count=count)
+                for value, count in sorted(
+                    counts.get(field.value, ()), key=lambda bucket: (-bucket[1], bucket[0])
+                )
+                if value
+            ),
+        )
+        for field in FacetField
+    )
+
+
+def _text(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{field} must be a str, not {type(value).__name__}")
+    return clean(value)
+
+
+def _texts(values: object, field: str) -> list[str]:
+    if isinstance(values, str) or not isinstance(values, (tuple, list)):
+        raise TypeError(f"{field} must be a tuple of str, not {type(values).__name__}")
+    return [_text(value, field) for value in values]
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- the reader pool ------------------------------------------------------------------------
+
+
+class _ReaderPool:
+    """Up to `size` reader connections, opened on demand and reused."""
+
+    def __init__(self, connect: Any, size: int) -> None:
+        self._connect = connect
+        self._size = max(1, size)
+        self._idle: list[aiosqlite.Connection] = []
+        self._slots: asyncio.Semaphore | None = None
+        self._closed = False
+
+    def reopen(self) -> None:
+        self._closed = False
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[aiosqlite.Connection]:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._size)
+        async with self._slots:
+            db = self._idle.pop() if self._idle else await self._connect()
+            try:
+                yield db
+            finally:
+                if not self._closed and not db.in_transaction:
+                    self._idle.append(db)
+                else:
+                    await db.close()
+
+    async def close(self) -> None:
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for db in idle:
+            await db.close()
