@@ -38,6 +38,28 @@ class Settings(BaseSettings):
         description="Elasticsearch URL for the search index; unset, the embedded index "
         "(SQLite FTS5) in `search_index_path` is used.",
     )
+    search_username: str | None = Field(
+        default=None, description="Elasticsearch user (basic authentication)."
+    )
+    search_password: SecretStr | None = Field(
+        default=None, description="Elasticsearch password (basic authentication)."
+    )
+    search_api_key: SecretStr | None = Field(
+        default=None, description="Elasticsearch API key (instead of user and password)."
+    )
+    search_verify_certs: bool = Field(
+        default=True, description="Verify the Elasticsearch server's TLS certificate."
+    )
+    search_ca_certs: Path | None = Field(
+        default=None, description="CA bundle for the Elasticsearch server's certificate."
+    )
+    search_index_prefix: str = Field(
+        default="yichuang",
+        pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$",
+        description="Prefix of the Elasticsearch indices and aliases.",
+    )
+    search_shards: int = Field(default=1, ge=1, le=64, description="Primary shards per index.")
+    search_replicas: int = Field(default=1, ge=0, le=8, description="Replicas per shard.")
     search_index_path: Path = Field(
         default=Path("var/search.db"), description="File of the embedded search index."
     )

@@ -66,3 +66,29 @@ def test_no_arguments_prints_help() -> None:
     result = runner.invoke(app, [])
 
     assert "migrate" in said(result) and "seed" in said(result) and "serve" in said(result)
+
+
+def test_reindex_builds_the_search_index_from_the_catalog(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("YICHUANG_DATABASE_URL", empty_database_url)
+    monkeypatch.setenv("YICHUANG_FILES_DIR", str(tmp_path / "files"))
+    monkeypatch.setenv("YICHUANG_SEARCH_INDEX_PATH", str(tmp_path / "index" / "search.db"))
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    assert runner.invoke(app, ["seed", "--synthetic", "40"]).exit_code == 0
+
+    result = runner.invoke(app, ["reindex"])
+
+    assert result.exit_code == 0, result.output
+    assert "检索索引已重建：40 个已发布的实施清单事项" in said(result)
+    assert (tmp_path / "index" / "search.db").exists()
+
+
+def test_reindex_reports_an_unreachable_database(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("YICHUANG_DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/nowhere")
+    monkeypatch.setenv("YICHUANG_SEARCH_INDEX_PATH", str(tmp_path / "search.db"))
+
+    result = runner.invoke(app, ["reindex"])
+
+    assert result.exit_code == 1
+    assert "重建检索索引失败" in said(result)

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from catalog_api.catalog.queries.search_documents import all_documents, documents_by_ids
@@ -138,7 +139,31 @@ def open_search(settings: Settings, database: Database) -> CatalogSearch:
     """The search configured by the settings: Elasticsearch at `search_url`, else the embedded
     index file."""
     analyzer = Analyzer(settings.search_synonyms_file)
-    backend = EmbeddedBackend(settings.search_index_path, analyzer)
     return CatalogSearch(
-        backend, analyzer, database, poll_interval=settings.search_poll_interval_seconds
+        _backend(settings, analyzer),
+        analyzer,
+        database,
+        poll_interval=settings.search_poll_interval_seconds,
+    )
+
+
+def _backend(settings: Settings, analyzer: Analyzer) -> SearchBackend:
+    if not settings.search_url:
+        return EmbeddedBackend(settings.search_index_path, analyzer)
+    from search.backends.elasticsearch import ElasticsearchBackend  # only when configured
+
+    def secret(value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value is not None else None
+
+    return ElasticsearchBackend(
+        settings.search_url,
+        analyzer,
+        index_prefix=settings.search_index_prefix,
+        username=settings.search_username,
+        password=secret(settings.search_password),
+        api_key=secret(settings.search_api_key),
+        verify_certs=settings.search_verify_certs,
+        ca_certs=str(settings.search_ca_certs) if settings.search_ca_certs else None,
+        shards=settings.search_shards,
+        replicas=settings.search_replicas,
     )

@@ -5,7 +5,9 @@ still holds but the catalog no longer publishes is left out of the page.
 """
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from enum import Enum
 
 import strawberry
 
@@ -24,6 +26,8 @@ from search import documents
 
 PublicList = strawberry.enum(lists.PublicList, description="A public list (公开清单).")
 FacetField = strawberry.enum(documents.FacetField, description="A field hits are counted by.")
+
+MAX_BUCKETS = 50  # per facet, most hits first: a city has hundreds of agencies
 
 LIST_LABELS = {
     lists.PublicList.POWER: "权责清单",
@@ -93,8 +97,8 @@ class SearchFilter:
         )
 
 
-def _codes(members: list[enums.StrEnum] | None) -> tuple[str, ...]:
-    return tuple(member.value for member in members or ())
+def _codes(members: Sequence[Enum] | None) -> tuple[str, ...]:
+    return tuple(str(member.value) for member in members or ())
 
 
 @strawberry.type(description="Where a hit matched: HTML-escaped text, matches in <em>…</em>.")
@@ -120,7 +124,9 @@ class FacetBucket:
 @strawberry.type
 class Facet:
     field: FacetField
-    buckets: list[FacetBucket]
+    buckets: list[FacetBucket] = strawberry.field(
+        description=f"Values with hits, most hits first (at most {MAX_BUCKETS})."
+    )
 
 
 @strawberry.type
@@ -233,7 +239,7 @@ async def _facet(info: Info, facet: documents.Facet) -> Facet:
         field=field,
         buckets=[
             FacetBucket(value=b.value, label=await _label(info, field, b.value), count=b.count)
-            for b in facet.buckets
+            for b in facet.buckets[:MAX_BUCKETS]
         ],
     )
 

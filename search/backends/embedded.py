@@ -11,8 +11,16 @@ Connections: one writer (every write transaction goes through it under an asynci
 of readers, each with a `temp.hits` table for the matching documents of one search. aiosqlite
 runs every statement on the connection's own thread.
 
-Empty queries (nothing left after analysis) return an empty page: this backend answers text
-searches; browsing by filters alone is the catalog's list queries' job.
+A search looks up the document frequencies of its tokens (fts5vocab), fills `temp.hits` once
+(the FTS5 matches of every token field, weighted bm25 summed per document, joined with the
+filters), reads the page from it by keyset, and counts facets by bitmap
+(`search.backends.embedded_bits`). Tokens in at least half of a field's documents are matched
+there without bm25: FTS5 gives them an IDF of 1e-6 anyway, and scoring them would cost most of a
+common-word query's time. Empty queries (nothing left after analysis) return an empty page: this
+backend answers text searches; browsing by filters alone is the catalog's list queries' job.
+
+A file written by another version of this layout is reset to an empty index at offset 0 (the
+index is never the source of truth; the indexer then rebuilds it).
 """
 
 import asyncio
@@ -21,7 +29,7 @@ import json
 import logging
 import time
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,21 +39,23 @@ import aiosqlite
 
 from search.analysis import TOKEN_FIELDS, AnalysedQuery, Analyzer
 from search.backend import StaleOffset
+from search.backends import embedded_bits as bits
 from search.backends.embedded_sql import (
-    HIT_FACETS,
     HITS,
     META,
     PAGE,
     PAGE_AFTER,
     SCHEMA_VERSION,
     TAG_FIELDS,
+    Match,
     Tables,
     clean,
     decode_cursor,
     encode_cursor,
-    match_expressions,
     new_generation,
+    plan_matches,
     prefix_ranges,
+    query_tokens,
 )
 from search.documents import (
     Facet,
@@ -65,8 +75,8 @@ log = logging.getLogger(__name__)
 # Batches larger than this are analysed on a worker thread, so the event loop keeps serving.
 THREAD_ANALYSIS_THRESHOLD = 64
 # `IN (…)` lists are sent in chunks of this many values.
-CHUNK = 500
-_SOURCE_FIELDS = {f.name: f for f in dataclasses.fields(SearchDocument)}
+CHUNK = 400
+_SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(SearchDocument))
 _TUPLE_FIELDS = {"aliases", "materials", "region_codes", "service_objects", "lists", "channels"}
 
 
@@ -75,19 +85,40 @@ class _Current:
     generation: str
     offset: int
     documents: int
+    version: int  # bumped by every write to the generation
 
 
 @dataclass(frozen=True)
 class _Prepared:
-    """One document ready to write: everything but its rowid."""
+    """One document ready to write: everything but its number."""
 
     id: str
     name: str
     catalog_code: str
     row: tuple[Any, ...]  # docs columns after `doc`
-    tokens: tuple[str, ...]  # FTS columns in TOKEN_FIELDS order
+    tokens: tuple[str, ...]  # token fields in TOKEN_FIELDS order
     tags: tuple[tuple[str, str], ...]
+    facets: tuple[bits.FacetValue, ...]
     suggest_keys: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class _Statistics:
+    """What searches need of a generation beyond its tables, read once per version."""
+
+    generation: str
+    version: int
+    rows: dict[str, int]  # documents with each token field
+    bitmaps: dict[bits.FacetValue, int]
+
+
+class _Reader:
+    """A pooled reader connection and the generation its temp vocabulary tables are for."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
+        self.vocabularies: str | None = None
 
 
 class EmbeddedBackend:
@@ -109,6 +140,7 @@ class EmbeddedBackend:
         self._writer: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
         self._readers = _ReaderPool(self._connect_reader, readers)
+        self._statistics: _Statistics | None = None
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -122,30 +154,47 @@ class EmbeddedBackend:
             if str(mode).lower() != "wal":
                 raise RuntimeError(f"{self.path}: cannot use WAL mode (journal_mode={mode})")
             await writer.execute("PRAGMA cache_size = -65536")
+            # A rebuild writes the whole index through the WAL: keep it from staying that big.
+            await writer.execute("PRAGMA journal_size_limit = 67108864")
             self._writer = writer
             async with self._transaction() as db:
-                version = await _scalar(db, "PRAGMA user_version")
-                tables = await _scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'")
-                if version == 0 and not tables:
-                    await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                elif version != SCHEMA_VERSION:
-                    raise RuntimeError(
-                        f"{self.path} holds search index format {version}, this version uses "
-                        f"{SCHEMA_VERSION}: delete the file and run `reindex`"
-                    )
-                for statement in META:
-                    await db.execute(statement)
-                if await self._current_or_none(db) is None:
-                    tables_ = Tables(new_generation())
-                    await _create_generation(db, tables_, offset=0, current=True)
+                await self._initialise(db)
         except BaseException:
             self._writer = None
             await writer.close()
             raise
         self._readers.reopen()
 
+    async def _initialise(self, db: aiosqlite.Connection) -> None:
+        version = await _scalar(db, "PRAGMA user_version")
+        if version != SCHEMA_VERSION:
+            await self._reset(db, version)
+        for statement in META:
+            await db.execute(statement)
+        if await _current_or_none(db) is None:
+            await _create_generation(db, Tables(new_generation()), offset=0, current=True)
+
+    async def _reset(self, db: aiosqlite.Connection, version: int) -> None:
+        """Empty a file written by another version of this layout; refuse any other file."""
+        tables = await _table_names(db)
+        if tables and "meta" not in tables:
+            raise RuntimeError(f"{self.path} is not a search index file; refusing to touch it")
+        if tables:
+            log.warning(
+                "%s holds search index format %s, this version uses %s: starting an empty "
+                "index (the indexer rebuilds it)",
+                self.path,
+                version,
+                SCHEMA_VERSION,
+            )
+        for virtual in (True, False):  # virtual tables first: they drop their shadow tables
+            for name in await _table_names(db, virtual=virtual):
+                await db.execute(f'DROP TABLE IF EXISTS "{name}"')
+        await db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
     async def close(self) -> None:
         await self._readers.close()
+        self._statistics = None
         writer, self._writer = self._writer, None
         if writer is not None:
             async with self._write_lock:
@@ -163,7 +212,7 @@ class EmbeddedBackend:
             raise
         return db
 
-    async def _connect_reader(self) -> aiosqlite.Connection:
+    async def _connect_reader(self) -> _Reader:
         db = await self._connect()
         try:
             await db.execute("PRAGMA cache_size = -32768")
@@ -171,7 +220,7 @@ class EmbeddedBackend:
         except BaseException:
             await db.close()
             raise
-        return db
+        return _Reader(db)
 
     # --- transactions --------------------------------------------------------------------------
 
@@ -193,31 +242,24 @@ class EmbeddedBackend:
             await db.execute("COMMIT")
 
     @asynccontextmanager
-    async def _snapshot(self) -> AsyncIterator[tuple[aiosqlite.Connection, _Current]]:
-        """A read transaction on a pooled reader, with the generation current in it. Rolled back
-        at the end, which also empties `temp.hits`."""
+    async def _snapshot(self) -> AsyncIterator[tuple[_Reader, _Current]]:
+        """A read transaction on a pooled reader, with the generation current in it. Only the
+        reader's temp tables change in it: committed at the end (they hold nothing then),
+        rolled back on error."""
         if self._writer is None:
             raise RuntimeError("the search backend is not open")
-        async with self._readers.connection() as db:
+        async with self._readers.connection() as reader:
+            db = reader.db
             await db.execute("BEGIN")
             try:
-                yield db, await self._current(db)
-            finally:
+                yield reader, await _current(db, self.path)
+            except BaseException:
                 if db.in_transaction:
                     await db.execute("ROLLBACK")
-
-    async def _current_or_none(self, db: aiosqlite.Connection) -> _Current | None:
-        async with db.execute(
-            "SELECT generation, event_offset, documents FROM meta WHERE current = 1"
-        ) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else _Current(row[0], int(row[1]), int(row[2]))
-
-    async def _current(self, db: aiosqlite.Connection) -> _Current:
-        current = await self._current_or_none(db)
-        if current is None:
-            raise RuntimeError(f"{self.path}: no current search index generation")
-        return current
+                reader.vocabularies = None
+                raise
+            if db.in_transaction:
+                await db.execute("COMMIT")
 
     # --- state and writes ----------------------------------------------------------------------
 
@@ -242,15 +284,17 @@ class EmbeddedBackend:
         offset from `expected_offset` to `new_offset`. An id in both lists ends deleted."""
         prepared, failures = await self._prepare(upserts)
         async with self._transaction() as db:
-            current = await self._current(db)
+            current = await _current(db, self.path)
             if current.offset != expected_offset:
                 raise StaleOffset(
                     f"search index {current.generation} is at offset {current.offset}, "
                     f"not {expected_offset}"
                 )
-            delta = await _write(db, Tables(current.generation), prepared, deletes)
+            tables = Tables(current.generation)
+            delta = await _write(db, tables, prepared, deletes, keep_bits=True)
             await db.execute(
-                "UPDATE meta SET event_offset = ?, documents = documents + ? WHERE generation = ?",
+                "UPDATE meta SET event_offset = ?, documents = documents + ?, "
+                "version = version + 1 WHERE generation = ?",
                 (new_offset, delta, current.generation),
             )
         return failures
@@ -294,12 +338,13 @@ class EmbeddedBackend:
         visits = doc.onsite_visits
         if not isinstance(visits, int):
             raise TypeError(f"onsite_visits must be an int, not {type(visits).__name__}")
-        source = json.dumps(dataclasses.asdict(doc), ensure_ascii=False, separators=(",", ":"))
-        suggest_keys = tuple(
-            dict.fromkeys(key for key in (clean(k) for k in analysed.suggest_keys) if key)
-        )
         name = _text(doc.name, "name")
         catalog_code = _text(doc.catalog_code, "catalog_code")
+        source = json.dumps(
+            {field: getattr(doc, field) for field in _SOURCE_FIELDS},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
         return _Prepared(
             id=doc_id,
             name=name,
@@ -316,12 +361,16 @@ class EmbeddedBackend:
                 _text(doc.online_depth, "online_depth"),
                 visits,
                 1 if doc.charging else 0,
-                json.dumps(suggest_keys, ensure_ascii=False),
-                clean(source),
             ),
             tokens=tuple(clean(analysed.fields.get(field, "")) for field in TOKEN_FIELDS),
             tags=tuple(tags),
-            suggest_keys=suggest_keys,
+            facets=tuple(
+                (field, clean(value)) for field, value in bits.facet_values(doc, region_codes)
+            ),
+            suggest_keys=tuple(
+                dict.fromkeys(key for key in (clean(k) for k in analysed.suggest_keys) if key)
+            ),
+            source=clean(source),
         )
 
     # --- rebuilds ------------------------------------------------------------------------------
@@ -352,50 +401,108 @@ class EmbeddedBackend:
         if first < 0:
             raise ValueError("first must not be negative")
         start = None if after is None else decode_cursor(after)
-        expressions = match_expressions(query)
-        if not expressions:
-            return SearchPage(total=0, hits=(), facets=_facets({}), next_cursor=None)
-        async with self._snapshot() as (db, current):
+        if not any(query_tokens(query)):
+            return _empty_page()
+        async with self._snapshot() as (reader, current):
+            db = reader.db
             tables = Tables(current.generation)
-            sql, params = tables.fill_hits(expressions, where)
-            cursor = await db.execute(sql, params)
-            total = cursor.rowcount
-            await cursor.close()
-            if total <= 0:
-                return SearchPage(total=0, hits=(), facets=_facets({}), next_cursor=None)
-            page_sql = PAGE.format(after="" if start is None else PAGE_AFTER)
-            page_params = [first + 1] if start is None else [*start, first + 1]
-            rows = await db.execute_fetchall(page_sql, page_params)
-            counts: dict[str, list[tuple[str, int]]] = defaultdict(list)
-            for statement in (HIT_FACETS, tables.tag_facets()):
-                for field, value, count in await db.execute_fetchall(statement):
-                    counts[field].append((value, count))
-            page = list(rows)[:first]
+            statistics = await self._read_statistics(db, current)
+            matches = await self._plan(reader, tables, query, statistics)
+            if not matches:
+                return _empty_page()
+            sql, params = tables.fill_hits(matches, where)
+            try:
+                cursor = await db.execute(sql, params)
+                total = cursor.rowcount
+                await cursor.close()
+                if total <= 0:
+                    return _empty_page()
+                page_sql = PAGE.format(after="" if start is None else PAGE_AFTER)
+                page_params = [first + 1] if start is None else [*start, first + 1]
+                rows = list(await db.execute_fetchall(page_sql, page_params))
+                hits_bitmap = bits.as_int(row[0] for row in await db.execute_fetchall(_HIT_DOCS))
+            finally:
+                await db.execute(_CLEAR_HITS)
+            page = rows[:first]
             sources = await _sources(db, tables, [row[0] for row in page])
+        counts = bits.count(hits_bitmap, statistics.bitmaps)
         hits = []
         for doc, rank, code, doc_id in page:
             source = sources.get(doc)
             highlights = () if source is None else self.analyzer.highlights(source, query)
             hits.append(Hit(id=doc_id, code=code, score=-rank + 0.0, highlights=highlights))
         more = len(rows) > first and first > 0
-        next_cursor = encode_cursor(*page[-1][1:4]) if more else None
         return SearchPage(
-            total=total, hits=tuple(hits), facets=_facets(counts), next_cursor=next_cursor
+            total=total,
+            hits=tuple(hits),
+            facets=_facets(counts),
+            next_cursor=encode_cursor(*page[-1][1:4]) if more else None,
         )
+
+    async def _plan(
+        self, reader: _Reader, tables: Tables, query: AnalysedQuery, statistics: _Statistics
+    ) -> list[Match]:
+        """The query's MATCHes, knowing which terms each field has and which are common."""
+        db = reader.db
+        if reader.vocabularies != tables.generation:
+            if reader.vocabularies is not None:
+                for statement in Tables(reader.vocabularies).drop_vocabularies():
+                    await db.execute(statement)
+            for statement in tables.create_vocabularies():
+                await db.execute(statement)
+            reader.vocabularies = tables.generation
+        terms, _ = query_tokens(query)
+        lookups = [(field, term) for field in TOKEN_FIELDS for term in terms]
+        frequencies: dict[tuple[str, str], int] = {}
+        for chunk in _chunks(lookups, 100):
+            sql, params = tables.frequencies(chunk)
+            for field, term, found in await db.execute_fetchall(sql, params):
+                frequencies[field, term] = found
+        return plan_matches(query, frequencies, statistics.rows)
+
+    async def _read_statistics(self, db: aiosqlite.Connection, current: _Current) -> _Statistics:
+        """The statistics of the snapshot's generation and version, cached until either
+        changes (a write here or in another process)."""
+        cached = self._statistics
+        if cached and (cached.generation, cached.version) == (current.generation, current.version):
+            return cached
+        tables = Tables(current.generation)
+        rows = {
+            field: int(count) for field, count in await db.execute_fetchall(tables.field_rows())
+        }
+        bitmaps = {
+            (field, value): int.from_bytes(blob, "little")
+            for field, value, blob in await db.execute_fetchall(tables.all_bits())
+        }
+        statistics = _Statistics(current.generation, current.version, rows, bitmaps)
+        latest = self._statistics
+        if latest is None or (latest.generation, latest.version) != (
+            current.generation,
+            current.version,
+        ):
+            self._statistics = statistics
+        return statistics
 
     async def suggest(self, prefix: AnalysedQuery, first: int) -> list[Suggestion]:
         ranges = prefix_ranges(prefix.prefixes)
         if not ranges or first <= 0:
             return []
-        async with self._snapshot() as (db, current):
+        async with self._snapshot() as (reader, current):
             tables = Tables(current.generation)
             params: list[object] = [bound for pair in ranges for bound in pair]
-            rows = await db.execute_fetchall(tables.suggestions(len(ranges)), [*params, first])
+            rows = await reader.db.execute_fetchall(
+                tables.suggestions(len(ranges)), [*params, first]
+            )
         return [Suggestion(text=name, catalog_code=code or None) for name, code, _ in rows]
 
 
+_HIT_DOCS = "SELECT doc FROM temp.hits"
+_CLEAR_HITS = "DELETE FROM temp.hits"
+
+
 class EmbeddedRebuild:
-    """A new generation filled beside the serving one (`SearchBackend.begin_rebuild`)."""
+    """A new generation filled beside the serving one (`SearchBackend.begin_rebuild`). Also an
+    async context manager that abandons the rebuild unless it was switched."""
 
     def __init__(self, backend: EmbeddedBackend, tables: Tables, offset: int) -> None:
         self._backend = backend
@@ -419,7 +526,7 @@ class EmbeddedRebuild:
         prepared, failures = await self._backend._prepare(documents)
         async with self._backend._transaction() as db:
             await self._check_building(db)
-            delta = await _write(db, self._tables, prepared, ())
+            delta = await _write(db, self._tables, prepared, (), keep_bits=False)
             await db.execute(
                 "UPDATE meta SET documents = documents + ? WHERE generation = ?",
                 (delta, self.generation),
@@ -433,11 +540,12 @@ class EmbeddedRebuild:
         started = time.monotonic()
         async with self._backend._transaction() as db:
             await self._check_building(db)
+            await _build_bits(db, self._tables)
             for statement in self._tables.optimize():
                 await db.execute(statement)
         async with self._backend._transaction() as db:
             await self._check_building(db)
-            old = await self._backend._current_or_none(db)
+            old = await _current_or_none(db)
             await db.execute("UPDATE meta SET current = 0, state = 'retired' WHERE current = 1")
             await db.execute(
                 "UPDATE meta SET current = 1, state = 'serving', event_offset = ? "
@@ -479,6 +587,28 @@ async def _scalar(db: aiosqlite.Connection, sql: str, params: Sequence[object] =
     return None if row is None else row[0]
 
 
+async def _table_names(db: aiosqlite.Connection, *, virtual: bool | None = None) -> list[str]:
+    sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    if virtual is not None:
+        sql += f" AND sql {'' if virtual else 'NOT '}LIKE 'CREATE VIRTUAL TABLE%'"
+    return [row[0] for row in await db.execute_fetchall(sql)]
+
+
+async def _current_or_none(db: aiosqlite.Connection) -> _Current | None:
+    async with db.execute(
+        "SELECT generation, event_offset, documents, version FROM meta WHERE current = 1"
+    ) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else _Current(row[0], int(row[1]), int(row[2]), int(row[3]))
+
+
+async def _current(db: aiosqlite.Connection, path: Path) -> _Current:
+    current = await _current_or_none(db)
+    if current is None:
+        raise RuntimeError(f"{path}: no current search index generation")
+    return current
+
+
 async def _create_generation(
     db: aiosqlite.Connection, tables: Tables, *, offset: int, current: bool
 ) -> None:
@@ -496,27 +626,52 @@ async def _write(
     tables: Tables,
     prepared: Sequence[_Prepared],
     deletes: Iterable[str],
+    *,
+    keep_bits: bool,
 ) -> int:
-    """Delete the old rows of every upserted or deleted id, insert the upserts; returns the
+    """Delete the old rows of every upserted or deleted id and insert the upserts (an upsert
+    keeps its document number); with `keep_bits`, update the facet bitmaps too. Returns the
     change in the number of documents."""
     deleted = {clean(doc_id) for doc_id in deletes if isinstance(doc_id, str)}
     upserts = [item for item in prepared if item.id not in deleted]
     ids = list(deleted | {item.id for item in upserts})
-    old: list[tuple[int, str, str, str]] = []
-    weights: Counter[tuple[str, str, str]] = Counter()  # net change of each suggestion's weight
+    old: list[tuple[int, str, str, str, str, str]] = []
     for chunk in _chunks(ids, CHUNK):
         old.extend(await db.execute_fetchall(tables.find_docs(len(chunk)), chunk))
+    weights: Counter[tuple[str, str, str]] = Counter()  # net change of each suggestion's weight
+    cleared: defaultdict[bits.FacetValue, list[int]] = defaultdict(list)
+    added: defaultdict[bits.FacetValue, list[int]] = defaultdict(list)
     if old:
         docs = [(row[0],) for row in old]
         for statement in tables.delete_doc():
             await db.executemany(statement, docs)
-        for _, name, catalog_code, suggest_keys in old:
+        for doc, _, name, catalog_code, suggest_keys, facets in old:
             for key in json.loads(suggest_keys):
                 weights[key, name, catalog_code] -= 1
+            for field, value in json.loads(facets):
+                cleared[field, value].append(doc)
     if upserts:
-        base = int(await _scalar(db, tables.max_doc()))
-        numbered = list(enumerate(upserts, start=base + 1))
+        numbers = {row[1]: row[0] for row in old}
+        next_doc = int(await _scalar(db, tables.max_doc())) + 1
+        numbered: list[tuple[int, _Prepared]] = []
+        for item in upserts:
+            doc = numbers.get(item.id)
+            if doc is None:
+                doc, next_doc = next_doc, next_doc + 1
+            numbered.append((doc, item))
         await db.executemany(tables.insert_doc(), [(doc, *item.row) for doc, item in numbered])
+        await db.executemany(
+            tables.insert_src(),
+            [
+                (
+                    doc,
+                    json.dumps(item.suggest_keys, ensure_ascii=False),
+                    json.dumps(item.facets, ensure_ascii=False),
+                    item.source,
+                )
+                for doc, item in numbered
+            ],
+        )
         for position, statement in enumerate(tables.insert_fts()):
             await db.executemany(
                 statement,
@@ -526,15 +681,60 @@ async def _write(
             tables.insert_tag(),
             [(doc, field, value) for doc, item in numbered for field, value in item.tags],
         )
-        for item in upserts:
+        for doc, item in numbered:
             for key in item.suggest_keys:
                 weights[key, item.name, item.catalog_code] += 1
+            for facet in item.facets:
+                added[facet].append(doc)
     changes = [(*suggestion, change) for suggestion, change in weights.items() if change]
     await db.executemany(tables.change_suggestion(), changes)
     await db.executemany(
         tables.prune_suggestions(), [change[:3] for change in changes if change[3] < 0]
     )
+    if keep_bits:
+        await _update_bits(db, tables, cleared, added)
     return len(upserts) - len(old)
+
+
+async def _update_bits(
+    db: aiosqlite.Connection,
+    tables: Tables,
+    cleared: dict[bits.FacetValue, list[int]],
+    added: dict[bits.FacetValue, list[int]],
+) -> None:
+    """Clear the old documents' bits, then set the new ones', for every facet value touched."""
+    touched = list(dict.fromkeys([*cleared, *added]))
+    stored: dict[bits.FacetValue, bytearray] = {facet: bytearray() for facet in touched}
+    for chunk in _chunks(touched, CHUNK):
+        params = [part for facet in chunk for part in facet]
+        for field, value, blob in await db.execute_fetchall(tables.read_bits(len(chunk)), params):
+            stored[field, value] = bytearray(blob)
+    writes, deletes = [], []
+    for facet, bitmap in stored.items():
+        bits.clear_bits(bitmap, cleared.get(facet, ()))
+        bits.set_bits(bitmap, added.get(facet, ()))
+        blob = bits.stored(bitmap)
+        if blob:
+            writes.append((*facet, blob))
+        else:
+            deletes.append(facet)
+    await db.executemany(tables.write_bits(), writes)
+    await db.executemany(tables.delete_bits(), deletes)
+
+
+async def _build_bits(db: aiosqlite.Connection, tables: Tables) -> None:
+    """Every facet bitmap of a generation, from scratch (before a rebuild is switched in)."""
+    bitmaps: defaultdict[bits.FacetValue, bytearray] = defaultdict(bytearray)
+    async with db.execute(tables.all_facets()) as cursor:
+        while rows := await cursor.fetchmany(5000):
+            for doc, facets in rows:
+                for field, value in json.loads(facets):
+                    bits.set_bits(bitmaps[field, value], (doc,))
+    await db.execute(f"DELETE FROM {tables.bits}")
+    await db.executemany(
+        tables.write_bits(),
+        [(field, value, bits.stored(bitmap)) for (field, value), bitmap in bitmaps.items()],
+    )
 
 
 async def _sources(
@@ -556,7 +756,12 @@ def _document(data: dict[str, Any]) -> SearchDocument:
     return SearchDocument(**values)
 
 
+def _empty_page() -> SearchPage:
+    return SearchPage(total=0, hits=(), facets=_facets({}), next_cursor=None)
+
+
 def _facets(counts: dict[str, list[tuple[str, int]]]) -> tuple[Facet, ...]:
+    """Every facet field, in `FacetField` order, buckets by count desc then value."""
     return tuple(
         Facet(
             field=field.value,
@@ -595,10 +800,10 @@ def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 class _ReaderPool:
     """Up to `size` reader connections, opened on demand and reused."""
 
-    def __init__(self, connect: Any, size: int) -> None:
+    def __init__(self, connect: Callable[[], Awaitable[_Reader]], size: int) -> None:
         self._connect = connect
         self._size = max(1, size)
-        self._idle: list[aiosqlite.Connection] = []
+        self._idle: list[_Reader] = []
         self._slots: asyncio.Semaphore | None = None
         self._closed = False
 
@@ -606,21 +811,21 @@ class _ReaderPool:
         self._closed = False
 
     @asynccontextmanager
-    async def connection(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def connection(self) -> AsyncIterator[_Reader]:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._size)
         async with self._slots:
-            db = self._idle.pop() if self._idle else await self._connect()
+            reader = self._idle.pop() if self._idle else await self._connect()
             try:
-                yield db
+                yield reader
             finally:
-                if not self._closed and not db.in_transaction:
-                    self._idle.append(db)
+                if not self._closed and not reader.db.in_transaction:
+                    self._idle.append(reader)
                 else:
-                    await db.close()
+                    await reader.db.close()
 
     async def close(self) -> None:
         self._closed = True
         idle, self._idle = self._idle, []
-        for db in idle:
-            await db.close()
+        for reader in idle:
+            await reader.db.close()

@@ -1,28 +1,38 @@
-"""The SQL of the embedded backend: table layout per generation, the FTS5 MATCH expression built
-from an analysed query, filters, facets and the page cursor.
+"""The SQL of the embedded backend: table layout per generation, the FTS5 MATCHes built from an
+analysed query, filters and the page cursor.
 
 Nothing here touches a connection; `search.backends.embedded` runs the statements.
 
 Layout (every table but `meta` is suffixed with its generation id, e.g. `docs_20250101120000_ab12`):
 
-- `meta(generation, current, event_offset, documents, state, created_at)`: one row per generation;
-  exactly one has `current = 1` (a partial unique index guarantees it).
-- `fts_<field>_<g>`: one single-column FTS5 table per token field (`TOKEN_FIELDS`), rowid = `doc`.
-  The analyzer has made the tokens, so the `ascii` tokenizer only has to split them: it splits at
-  spaces and ASCII punctuation and keeps every non-ASCII character (CJK, pinyin) as is, which is
-  also twice as fast as `unicode61`. Query tokens are split the same way (`fts_tokens`), so every
-  quoted FTS5 string is exactly one token. One table per field rather
-  than one column per field, because FTS5's bm25 normalises by the length of the whole row: a
-  long guide would sink its item's name matches. Per field, every field is normalised by its own
-  length and has its own IDF, which is also how Elasticsearch scores a multi-field query, so the
-  two backends rank alike. The score is the sum of the fields' bm25 times `FIELD_WEIGHTS`.
-- `docs_<g>(doc INTEGER PRIMARY KEY, id UNIQUE, code, catalog_code, name, filter columns,
-  suggest_keys JSON, source JSON)`: the document as indexed, keyed by the FTS rowid.
-- `tags_<g>(doc, field, value)`: multi-valued filter and facet values (`region`: the agency's
-  region and its ancestors, `service_object`, `list`, `channel`), primary key (doc, field, value).
+- `meta(generation, current, event_offset, documents, version, state, created_at)`: one row per
+  generation; exactly one has `current = 1` (a partial unique index guarantees it). `version`
+  counts the writes to a generation, so readers know when their cached statistics are stale.
+- `fts_<field>_<g>`: one single-column FTS5 table per token field (`TOKEN_FIELDS`), rowid = `doc`;
+  `prefix='2 3 4'` on the `PREFIX_FIELDS` ones. One table per field rather than one column per
+  field, because FTS5's bm25 normalises by the length of the whole row: a long guide would sink
+  its item's name matches. Per table, each field is normalised by its own length and has its own
+  IDF, as Elasticsearch scores a multi-field query, so the two backends rank alike. The score is
+  the sum over fields of bm25 times `FIELD_WEIGHTS`. The analyzer has made the tokens, so the
+  `ascii` tokenizer only has to split them: at spaces and ASCII punctuation, keeping every
+  non-ASCII character (CJK) as is; twice as fast as `unicode61`. Query tokens are split the same
+  way (`fts_tokens`), so every quoted FTS5 string is exactly one token.
+- `docs_<g>(doc INTEGER PRIMARY KEY, id UNIQUE, code, catalog_code, name, filter columns)`: one
+  compact row per document, keyed by the FTS rowid (an upsert keeps its document's number, so
+  the numbers stay dense); `src_<g>(doc, suggest_keys, facets, source)` beside it holds the
+  bulky part: the SearchDocument as JSON (for highlights) and what to undo when it is replaced.
+- `tags_<g>(doc, field, value)`: multi-valued filter values (`region`: the agency's region and
+  its ancestors, `service_object`, `list`, `channel`), primary key (doc, field, value).
+- `bits_<g>(field, value, bitmap)`: for every facet value, the bitmap of the documents that
+  have it (bit n = doc n, little-endian). Facet counts are popcounts of the hits' bitmap ANDed
+  with these: a few hundred big-integer operations instead of grouping every hit by every
+  field. `apply` keeps them up to date; a rebuild computes them once, before its switch.
 - `suggest_<g>(key, name, catalog_code, weight)`: suggestion keys aggregated over documents
   (weight = number of documents with that name behind the key); primary key (key, name,
   catalog_code), so a prefix is a range scan.
+
+Readers also keep temp tables: `temp.hits(doc, rank, code, id)` for one search's matches, and
+`temp.vocab_<field>_<g>` (fts5vocab) for the document frequencies of the query's tokens.
 """
 
 import base64
@@ -31,14 +41,15 @@ import json
 import math
 import re
 import secrets
+import string
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from search.analysis import FIELD_WEIGHTS, PREFIX_FIELDS, TOKEN_FIELDS, AnalysedQuery
 from search.documents import SearchFilter
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Caps on what one query sends to FTS5: a 10,000-character query analyses into thousands of
 # terms, and each term is a posting-list scan. The analyzer lists the most useful terms first.
@@ -47,6 +58,8 @@ MAX_PREFIXES = 16
 # Values of one filter field ("any of these"), and of the cursor's size.
 MAX_FILTER_VALUES = 200
 MAX_CURSOR_CHARS = 4096
+# What a field's match on common tokens adds to the rank: FTS5's bm25 of such a token, about.
+COMMON_RANK = -1e-6
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _GENERATION = re.compile(r"^[0-9]{14}_[0-9a-f]{6}$")
@@ -93,8 +106,16 @@ class Tables:
         return f"docs_{self.generation}"
 
     @property
+    def src(self) -> str:
+        return f"src_{self.generation}"
+
+    @property
     def tags(self) -> str:
         return f"tags_{self.generation}"
+
+    @property
+    def bits(self) -> str:
+        return f"bits_{self.generation}"
 
     @property
     def suggest(self) -> str:
@@ -119,8 +140,12 @@ class Tables:
                 level TEXT NOT NULL,
                 online_depth TEXT NOT NULL,
                 onsite_visits INTEGER NOT NULL,
-                charging INTEGER NOT NULL,
+                charging INTEGER NOT NULL
+            )""",
+            f"""CREATE TABLE {self.src} (
+                doc INTEGER PRIMARY KEY,
                 suggest_keys TEXT NOT NULL,
+                facets TEXT NOT NULL,
                 source TEXT NOT NULL
             )""",
             f"""CREATE TABLE {self.tags} (
@@ -136,12 +161,25 @@ class Tables:
                 weight INTEGER NOT NULL,
                 PRIMARY KEY (key, name, catalog_code)
             ) WITHOUT ROWID""",
+            f"""CREATE TABLE {self.bits} (
+                field TEXT NOT NULL,
+                value TEXT NOT NULL,
+                bitmap BLOB NOT NULL,
+                UNIQUE (field, value)
+            )""",
         ]
 
     def drop(self) -> list[str]:
         return [
             f"DROP TABLE IF EXISTS {name}"
-            for name in (*map(self.fts, TOKEN_FIELDS), self.docs, self.tags, self.suggest)
+            for name in (
+                *map(self.fts, TOKEN_FIELDS),
+                self.docs,
+                self.src,
+                self.tags,
+                self.suggest,
+                self.bits,
+            )
         ]
 
     # --- writing ---------------------------------------------------------------------------
@@ -149,9 +187,12 @@ class Tables:
     def insert_doc(self) -> str:
         return (
             f"INSERT INTO {self.docs} (doc, id, code, catalog_code, name, agency_uscc, region, "
-            "item_type, level, online_depth, onsite_visits, charging, suggest_keys, source) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "item_type, level, online_depth, onsite_visits, charging) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
+
+    def insert_src(self) -> str:
+        return f"INSERT INTO {self.src} (doc, suggest_keys, facets, source) VALUES (?, ?, ?, ?)"
 
     def insert_fts(self) -> list[str]:
         """One statement per token field, in `TOKEN_FIELDS` order: (doc, tokens)."""
@@ -178,16 +219,38 @@ class Tables:
     def find_docs(self, count: int) -> str:
         placeholders = ", ".join("?" for _ in range(count))
         return (
-            f"SELECT doc, name, catalog_code, suggest_keys FROM {self.docs} "
-            f"WHERE id IN ({placeholders})"
+            f"SELECT d.doc, d.id, d.name, d.catalog_code, s.suggest_keys, s.facets "
+            f"FROM {self.docs} AS d JOIN {self.src} AS s ON s.doc = d.doc "
+            f"WHERE d.id IN ({placeholders})"
         )
 
     def delete_doc(self) -> list[str]:
         return [
             *(f"DELETE FROM {self.fts(field)} WHERE rowid = ?" for field in TOKEN_FIELDS),
             f"DELETE FROM {self.docs} WHERE doc = ?",
+            f"DELETE FROM {self.src} WHERE doc = ?",
             f"DELETE FROM {self.tags} WHERE doc = ?",
         ]
+
+    def read_bits(self, count: int) -> str:
+        """The bitmaps of `count` (field, value) pairs."""
+        pairs = ", ".join("(?, ?)" for _ in range(count))
+        return f"SELECT field, value, bitmap FROM {self.bits} WHERE (field, value) IN ({pairs})"
+
+    def all_bits(self) -> str:
+        return f"SELECT field, value, bitmap FROM {self.bits}"
+
+    def write_bits(self) -> str:
+        return (
+            f"INSERT INTO {self.bits} (field, value, bitmap) VALUES (?, ?, ?) "
+            "ON CONFLICT (field, value) DO UPDATE SET bitmap = excluded.bitmap"
+        )
+
+    def delete_bits(self) -> str:
+        return f"DELETE FROM {self.bits} WHERE field = ? AND value = ?"
+
+    def all_facets(self) -> str:
+        return f"SELECT doc, facets FROM {self.src}"
 
     def max_doc(self) -> str:
         return f"SELECT coalesce(max(doc), 0) FROM {self.docs}"
@@ -201,32 +264,67 @@ class Tables:
     # --- reading ---------------------------------------------------------------------------
 
     def fill_hits(
-        self, expressions: dict[str, str], where: SearchFilter
+        self, matches: Sequence["Match"], where: SearchFilter
     ) -> tuple[str, list[object]]:
         """Matching documents into `temp.hits`, with the weighted sum of their fields' bm25 as
         `rank` (FTS5's bm25 is negative, lower is better: so is `rank`)."""
         params: list[object] = []
-        matches = []
-        for field, expression in expressions.items():
-            table = self.fts(field)
-            weight = float(FIELD_WEIGHTS[field])
-            matches.append(
-                f"SELECT rowid AS doc, bm25({table}) * {weight!r} AS rank "
-                f"FROM {table} WHERE {table} MATCH ?"
+        selects = []
+        for n, match in enumerate(matches):
+            # Aliased, as a field can be matched twice (scored and common tokens).
+            table, alias = self.fts(match.field), f"m{n}"
+            column = f"{alias}.{table}"
+            weight = float(FIELD_WEIGHTS[match.field])
+            score = f"bm25({column}) * {weight!r}" if match.scored else repr(COMMON_RANK * weight)
+            selects.append(
+                f"SELECT {alias}.rowid AS doc, {score} AS rank FROM {table} AS {alias} "
+                f"WHERE {column} MATCH ?"
             )
-            params.append(expression)
+            params.append(match.expression)
+        # One match needs no sum (and must not get one: bm25 cannot run inside an aggregate).
+        scores = (
+            selects[0]
+            if len(selects) == 1
+            else f"SELECT doc, sum(rank) AS rank FROM ({' UNION ALL '.join(selects)}) GROUP BY doc"
+        )
         conditions, filter_params = self._filters(where)
         sql = (
-            "INSERT INTO temp.hits (doc, rank, code, id, item_type, agency, region, level, "
-            "online_depth, onsite_visits, charging) "
-            "SELECT d.doc, s.rank, d.code, d.id, d.item_type, d.agency_uscc, d.region, d.level, "
-            "d.online_depth, d.onsite_visits, d.charging "
-            f"FROM (SELECT doc, sum(rank) AS rank FROM ({' UNION ALL '.join(matches)}) "
-            f"GROUP BY doc) AS s CROSS JOIN {self.docs} AS d ON d.doc = s.doc"
+            "INSERT INTO temp.hits (doc, rank, code, id) "
+            "SELECT d.doc, s.rank, d.code, d.id "
+            f"FROM ({scores}) AS s CROSS JOIN {self.docs} AS d ON d.doc = s.doc"
         )
         if conditions:
             sql += " WHERE " + " AND ".join(conditions)
         return sql, [*params, *filter_params]
+
+    def vocabulary(self, field: str) -> str:
+        """A reader's temp fts5vocab table over a field's FTS table (document frequencies)."""
+        return f"temp.vocab_{_check_identifier(field)}_{self.generation}"
+
+    def create_vocabularies(self) -> list[str]:
+        return [
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.vocabulary(field)} "
+            f"USING fts5vocab(main, {self.fts(field)}, row)"
+            for field in TOKEN_FIELDS
+        ]
+
+    def drop_vocabularies(self) -> list[str]:
+        return [f"DROP TABLE IF EXISTS {self.vocabulary(field)}" for field in TOKEN_FIELDS]
+
+    def frequencies(self, lookups: Sequence[tuple[str, str]]) -> tuple[str, list[object]]:
+        """(field, token, documents with it) for each (field, token) that occurs."""
+        sql = " UNION ALL ".join(
+            f"SELECT '{_check_identifier(field)}', term, doc FROM {self.vocabulary(field)} "
+            "WHERE term = ?"
+            for field, _ in lookups
+        )
+        return sql, [fold(token) for _, token in lookups]
+
+    def field_rows(self) -> str:
+        """(field, documents with that field), from the FTS tables' docsize shadow tables."""
+        return " UNION ALL ".join(
+            f"SELECT '{field}', count(*) FROM {self.fts(field)}_docsize" for field in TOKEN_FIELDS
+        )
 
     def _filters(self, where: SearchFilter) -> tuple[list[str], list[object]]:
         conditions: list[str] = []
@@ -266,17 +364,9 @@ class Tables:
         any_tag("channel", where.channels)
         return conditions, params
 
-    def tag_facets(self) -> str:
-        fields = ", ".join(f"'{field}'" for field in TAG_FIELDS if field != "region")
-        return (
-            f"SELECT t.field, t.value, count(*) FROM temp.hits AS h "
-            f"CROSS JOIN {self.tags} AS t ON t.doc = h.doc "
-            f"WHERE t.field IN ({fields}) GROUP BY t.field, t.value"
-        )
-
     def sources(self, count: int) -> str:
         placeholders = ", ".join("?" for _ in range(count))
-        return f"SELECT doc, source FROM {self.docs} WHERE doc IN ({placeholders})"
+        return f"SELECT doc, source FROM {self.src} WHERE doc IN ({placeholders})"
 
     def suggestions(self, prefixes: int) -> str:
         ranges = " UNION ALL ".join(
@@ -295,6 +385,7 @@ META = [
         current INTEGER NOT NULL DEFAULT 0,
         event_offset INTEGER NOT NULL,
         documents INTEGER NOT NULL DEFAULT 0,
+        version INTEGER NOT NULL DEFAULT 0,
         state TEXT NOT NULL,
         created_at TEXT NOT NULL
     )""",
@@ -305,32 +396,9 @@ HITS = """CREATE TEMP TABLE IF NOT EXISTS hits (
     doc INTEGER PRIMARY KEY,
     rank REAL NOT NULL,
     code TEXT NOT NULL,
-    id TEXT NOT NULL,
-    item_type TEXT NOT NULL,
-    agency TEXT NOT NULL,
-    region TEXT NOT NULL,
-    level TEXT NOT NULL,
-    online_depth TEXT NOT NULL,
-    onsite_visits INTEGER NOT NULL,
-    charging INTEGER NOT NULL
+    id TEXT NOT NULL
 )"""
 
-# Facets over the single-valued columns of `temp.hits`, in one statement.
-HIT_FACETS = " UNION ALL ".join(
-    f"SELECT '{field}', {expression}, count(*) FROM temp.hits GROUP BY 2"
-    for field, expression in (
-        ("item_type", "item_type"),
-        ("agency", "agency"),
-        ("region", "region"),
-        ("level", "level"),
-        ("online_depth", "online_depth"),
-        (
-            "trips",
-            "CASE WHEN onsite_visits <= 0 THEN '0' WHEN onsite_visits = 1 THEN '1' ELSE '2+' END",
-        ),
-        ("charging", "CASE WHEN charging THEN 'true' ELSE 'false' END"),
-    )
-)
 PAGE = "SELECT doc, rank, code, id FROM temp.hits {after} ORDER BY rank, code, id LIMIT ?"
 PAGE_AFTER = "WHERE (rank, code, id) > (?, ?, ?)"
 
@@ -360,6 +428,14 @@ def _values(values: Sequence[str] | str) -> list[str]:
 _ASCII_TOKEN = re.compile(r"[0-9A-Za-z\u0080-\U0010ffff]+")
 
 
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def fold(token: str) -> str:
+    """A token as the `ascii` tokenizer stores it (ASCII letters lower-cased)."""
+    return token.translate(_ASCII_LOWER)
+
+
 def fts_tokens(text: str) -> list[str]:
     """The tokens FTS5's `ascii` tokenizer makes of `text` (before its ASCII case folding)."""
     return _ASCII_TOKEN.findall(text)
@@ -369,18 +445,53 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def match_expressions(query: AnalysedQuery) -> dict[str, str]:
-    """The FTS5 expression for each token field's table: every term a quoted string (never
-    syntax), in `PREFIX_FIELDS` also the prefixes as `"p"*`, all joined with OR. Fields with
-    nothing to match are left out; an empty dict means the query matches nothing."""
-    terms = [_quote(term) for term in _distinct(query.terms, MAX_TERMS)]
-    prefixes = [_quote(prefix) + "*" for prefix in _distinct(query.prefixes, MAX_PREFIXES)]
-    expressions = {}
+@dataclass(frozen=True)
+class Match:
+    """One FTS5 MATCH against one token field's table."""
+
+    field: str
+    expression: str
+    scored: bool  # False: common tokens only, worth COMMON_RANK × the field's weight
+
+
+def query_tokens(query: AnalysedQuery) -> tuple[list[str], list[str]]:
+    """The distinct FTS tokens of the query's terms and prefixes, capped."""
+    return _distinct(query.terms, MAX_TERMS), _distinct(query.prefixes, MAX_PREFIXES)
+
+
+def plan_matches(
+    query: AnalysedQuery,
+    frequencies: Mapping[tuple[str, str], int] | None = None,
+    rows: Mapping[str, int] | None = None,
+) -> list[Match]:
+    """The MATCHes of a query: per token field, every term a quoted string (never syntax), in
+    `PREFIX_FIELDS` also the prefixes as `"p"*`, joined with OR. Empty: the query matches
+    nothing.
+
+    With document frequencies (`frequencies[field, folded token]`, `rows[field]`), a field
+    skips the terms it does not contain, and matches the common ones (in at least half of the
+    field's documents) separately and unscored: FTS5's bm25 gives such a term an IDF of 1e-6,
+    so computing it for most of the index changes nothing but the time taken."""
+    terms, prefixes = query_tokens(query)
+    matches = []
     for field in TOKEN_FIELDS:
-        parts = [*terms, *prefixes] if field in PREFIX_FIELDS else terms
-        if parts:
-            expressions[field] = " OR ".join(parts)
-    return expressions
+        scored, common = [], []
+        for term in terms:
+            if frequencies is None or rows is None:
+                scored.append(term)
+                continue
+            found = frequencies.get((field, fold(term)), 0)
+            if found == 0:
+                continue
+            (common if 2 * found >= rows.get(field, 0) else scored).append(term)
+        quoted = [_quote(term) for term in scored]
+        if field in PREFIX_FIELDS:
+            quoted += [_quote(prefix) + "*" for prefix in prefixes]
+        if quoted:
+            matches.append(Match(field, " OR ".join(quoted), scored=True))
+        if common:
+            matches.append(Match(field, " OR ".join(map(_quote, common)), scored=False))
+    return matches
 
 
 def prefix_ranges(prefixes: Iterable[str]) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ the backend, not a hand-made table.
 
 import base64
 import json
+import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -376,7 +377,7 @@ def matches(doc: SearchDocument, where: SearchFilter) -> bool:
     )
 
 
-def facet_values(doc: SearchDocument) -> dict[str, tuple[str, ...]]:
+def expected_values(doc: SearchDocument) -> dict[str, tuple[str, ...]]:
     trips = "0" if doc.onsite_visits <= 0 else "1" if doc.onsite_visits == 1 else "2+"
     return {
         FacetField.ITEM_TYPE: (doc.item_type,),
@@ -395,7 +396,7 @@ def facet_values(doc: SearchDocument) -> dict[str, tuple[str, ...]]:
 def expected_facets(documents: Sequence[SearchDocument]) -> dict[str, dict[str, int]]:
     counts: dict[str, Counter[str]] = {field.value: Counter() for field in FacetField}
     for doc in documents:
-        for field, values in facet_values(doc).items():
+        for field, values in expected_values(doc).items():
             counts[field].update(set(values))
     return {field: dict(counter) for field, counter in counts.items()}
 
@@ -605,6 +606,26 @@ class BackendContract:
                 assert [facet.field for facet in page.facets] == [f.value for f in FacetField]
                 assert facets_of(page) == expected
 
+    async def test_facets_follow_upserts_and_deletes(self, backend, analyzer):
+        await index(backend, CATALOG)
+        moved = replace(
+            FOOD_LICENCE,
+            agency_uscc=LIXIA_APPROVAL.uscc,
+            region_codes=REGION_PATHS[LIXIA],
+            onsite_visits=0,
+            lists=(L.POWER, L.ZERO_TRIP),
+            channels=(C.MOBILE,),
+        )
+        await index(backend, [moved], [CONTRACT_FILING.id, ID_CARD.id])
+        indexed = [moved if doc.id == moved.id else doc for doc in CATALOG]
+        indexed = [doc for doc in indexed if doc.id not in {CONTRACT_FILING.id, ID_CARD.id}]
+        page = await search(backend, analyzer, EVERYWHERE, first=2)
+        assert page.total == len(indexed)
+        assert facets_of(page) == expected_facets(indexed)
+        narrowed = await search(backend, analyzer, EVERYWHERE, SearchFilter(region=LIXIA))
+        lixia = [doc for doc in indexed if LIXIA in doc.region_codes]
+        assert facets_of(narrowed) == expected_facets(lixia)
+
     async def test_facet_buckets_are_sorted_by_count_then_value(self, backend, analyzer):
         await index(backend, CATALOG)
         page = await search(backend, analyzer, EVERYWHERE, first=1)
@@ -667,6 +688,16 @@ class BackendContract:
                 backend, analyzer, text, SearchFilter(region=text, lists=[text]), first=5
             )
             assert narrowed.total == 0
+
+    async def test_random_input_never_raises(self, backend, analyzer):
+        await index(backend, CATALOG)
+        rng = random.Random(20240601)
+        alphabet = "\"*(){}[]:^-+,.;'\\ \t\n\x00ANDORNOTnearNEAR不动产登记申领许可😀\ud800\u3000Ａ"
+        for _ in range(100):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+            page = await search(backend, analyzer, text, first=3)
+            assert page.total >= len(page.hits)
+            await backend.suggest(analyzer.prefix(text), 3)
 
     async def test_operators_are_searched_as_words(self, backend, analyzer):
         await index(backend, CATALOG)
