@@ -652,7 +652,9 @@ async def _write(
                 cleared[field, value].append(doc)
     if upserts:
         numbers = {row[1]: row[0] for row in old}
-        next_doc = int(await _scalar(db, tables.max_doc())) + 1
+        # above every number in the table and every kept number (their rows are deleted above)
+        highest = int(await _scalar(db, tables.max_doc()))
+        next_doc = max(highest, *numbers.values(), 0) + 1
         numbered: list[tuple[int, _Prepared]] = []
         for item in upserts:
             doc = numbers.get(item.id)

@@ -489,6 +489,18 @@ class BackendContract:
         assert REAL_ESTATE.id not in await ids(backend, analyzer, "不动产登记")
         assert await ids(backend, analyzer, "企业设立") == [COMPANY_REGISTRATION.id]
 
+    async def test_one_step_can_update_the_newest_delete_another_and_add(self, backend, analyzer):
+        first, *rest = CATALOG
+        await index(backend, CATALOG)
+        renamed = replace(rest[-1], name=f"{rest[-1].name}（更名）")  # the newest document
+        newcomer = replace(FOOD_LICENCE, id="newcomer", name="小餐饮登记", code="NEWCOMER")
+        await index(backend, [renamed, newcomer], [first.id])
+        state = await backend.state()
+        assert state.documents == len(CATALOG)  # one deleted, one added
+        assert await ids(backend, analyzer, "更名") == [renamed.id]
+        assert newcomer.id in await ids(backend, analyzer, "小餐饮")
+        assert first.id not in await ids(backend, analyzer, first.name)
+
     async def test_a_stale_offset_writes_nothing(self, backend, analyzer):
         await backend.apply([REAL_ESTATE], [], expected_offset=0, new_offset=7)
         with pytest.raises(StaleOffset):

@@ -2,6 +2,8 @@
 superseded is not, scheduled versions appear when they take effect, failures are retried, and
 a rebuild serves throughout and converges on the same index."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -236,10 +238,6 @@ async def test_reindex_serves_throughout_and_converges(database, catalog_search)
     _, second = await licence(database, name="药品零售企业经营许可")
 
     seen_during_rebuild: list[list[str]] = []
-
-    def progress(_done: int) -> None:
-        pass
-
     backend = await catalog_search.ready()
     rebuild = await backend.begin_rebuild(await catalog_search.source.head())
     async for documents in catalog_search.source.all_documents(100):
@@ -250,4 +248,63 @@ async def test_reindex_serves_throughout_and_converges(database, catalog_search)
     assert sorted(await found(catalog_search, "许可")) == sorted([first.code, second.code])
     assert await catalog_search.catch_up() == 0  # the rebuild carried the offset
 
-    assert await catalog_search.rebuild(progress) == 2
+    reported: list[int] = []
+    assert await catalog_search.rebuild(reported.append) == 2
+    assert sum(reported) == 2  # the progress bar's steps
+
+
+async def eventually_found(search: CatalogSearch, text: str, code: str) -> None:
+    """Wait (on the condition, with a generous deadline) until `text` finds `code`."""
+    deadline = asyncio.get_running_loop().time() + 30
+    while code not in await found(search, text):
+        assert asyncio.get_running_loop().time() < deadline, f"{text} never found {code}"
+        await asyncio.sleep(0.01)
+
+
+async def test_the_servers_indexer_builds_then_follows_on_its_own(database, catalog_search):
+    """`follow` is what the server runs: it builds a never-built index from the catalog, then
+    a commit wakes it, so a publish is found without anyone asking it to catch up."""
+    _, before = await licence(database)
+    database.on_commit(catalog_search.indexer.notify)
+    follower = asyncio.create_task(catalog_search.follow())
+    try:
+        await eventually_found(catalog_search, "食品经营许可", before.code)
+        _, after = await licence(database, name="小餐饮登记")
+        await eventually_found(catalog_search, "小餐饮", after.code)
+        assert (await catalog_search.status()).error is None
+    finally:
+        follower.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await follower
+
+
+async def test_following_the_events_converges_on_a_fresh_rebuild(
+    database, catalog_search, tmp_path
+):
+    catalog, kept = await licence(database)
+    _, gone = await licence(database, name="药品零售企业经营许可")
+    await catalog_search.catch_up()
+    await rename(database, catalog, "小餐饮登记")
+    await run(
+        database,
+        withdraw,
+        SERVICE_ITEM,
+        record_id=gone.id,
+        expected_lock_version=gone.lock_version,
+        reason="职能划转，停止办理",
+        actor=REVIEWER,
+    )
+    _, added = await licence(database, name="食品小作坊登记")
+    await catalog_search.catch_up()
+
+    analyzer = Analyzer()
+    fresh = CatalogSearch(EmbeddedBackend(tmp_path / "fresh.db", analyzer), analyzer, database)
+    try:
+        await fresh.rebuild()
+        for text in ("小餐饮", "登记", "药品零售", "食品", "许可"):
+            assert sorted(await found(catalog_search, text)) == sorted(await found(fresh, text))
+        followed, rebuilt = await catalog_search.status(), await fresh.status()
+        assert followed.documents == rebuilt.documents == 2
+        assert sorted(await found(fresh, "登记")) == sorted([kept.code, added.code])
+    finally:
+        await fresh.close()
