@@ -138,8 +138,11 @@ class Indexer:
                 backoff = min(max(backoff * 2, 0.1), self.max_backoff)
                 self.error = f"{type(exc).__name__}: {exc}"[:500]
                 log.warning("search indexing failed, retrying in %.1fs: %s", backoff, self.error)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # arrives with a wake-up, and the server's shutdown would hang
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), backoff or self.poll_interval)
+                async with asyncio.timeout(backoff or self.poll_interval):
+                    await self._wake.wait()
 
     async def status(self) -> IndexerStatus:
         state = await self.backend.state()

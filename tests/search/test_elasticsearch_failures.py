@@ -108,6 +108,17 @@ async def eventually(condition: Callable[[], Awaitable[bool]], what: str) -> Non
         pytest.fail(f"never in {DEADLINE:.0f}s: {what}")
 
 
+async def cancelled(task: asyncio.Task[None]) -> None:
+    """Cancel the task and wait until it has ended. Cancelled again until it ends: on Python
+    3.11, `asyncio.wait_for` (which the indexer waits for a notification with) swallows a
+    cancellation that arrives together with the notification it waits for."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=1.0)
+    with contextlib.suppress(asyncio.CancelledError):
+        task.result()
+
+
 async def indexed_documents(backend: ElasticsearchBackend) -> dict[str, dict]:
     """Every document the read alias serves: id → the stored SearchDocument."""
     answer = await backend.client.search(
@@ -164,9 +175,7 @@ async def test_publishes_while_the_node_is_down_are_indexed_when_it_returns(
         )
         await eventually(_error_is_clear(catalog_search), "the follower clears the error")
     finally:
-        follower.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(follower, DEADLINE)
+        await cancelled(follower)
 
     backend = catalog_search.backend
     assert isinstance(backend, ElasticsearchBackend)
