@@ -20,6 +20,10 @@ from search.documents import (
 )
 
 
+class SearchUnavailable(RuntimeError):
+    """The index could not be reached, or refused the request (credentials, TLS)."""
+
+
 class StaleOffset(Exception):
     """The index moved on (another writer, or a rebuild was switched in): reread the offset."""
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Protocol
 
 from search.backend import SearchBackend, StaleOffset
-from search.documents import IndexFailure, SearchDocument
+from search.documents import IndexFailure, IndexState, SearchDocument
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,7 @@ class Indexer:
         self.last_indexed_at: datetime | None = None
         self.error: str | None = None
         self.failed: list[IndexFailure] = []
+        self.known = IndexState()  # the index's state when last read, for status while it is down
         self._wake = asyncio.Event()
 
     def notify(self) -> None:
@@ -93,7 +94,7 @@ class Indexer:
 
     async def step(self) -> int:
         """Apply the next batch of change events; returns how many were applied."""
-        state = await self.backend.state()
+        state = self.known = await self.backend.state()
         changes = await self.source.changes_after(state.offset, self.batch)
         if not changes:
             return 0
@@ -109,6 +110,11 @@ class Indexer:
             log.error("search: document %s was not indexed: %s", failure.id, failure.reason)
         self.failed = (self.failed + failures)[-100:]
         self.last_indexed_at = changes[-1].at
+        self.known = IndexState(
+            offset=changes[-1].seq,
+            documents=state.documents,  # refreshed by the next read; only status shows it
+            generation=state.generation,
+        )
         return len(changes)
 
     async def catch_up(self) -> int:
@@ -136,7 +142,7 @@ class Indexer:
                 raise
             except Exception as exc:
                 backoff = min(max(backoff * 2, 0.1), self.max_backoff)
-                self.error = f"{type(exc).__name__}: {exc}"[:500]
+                self.error = describe(exc)
                 log.warning("search indexing failed, retrying in %.1fs: %s", backoff, self.error)
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
             # arrives with a wake-up, and the server's shutdown would hang
@@ -144,8 +150,18 @@ class Indexer:
                 async with asyncio.timeout(backoff or self.poll_interval):
                     await self._wake.wait()
 
-    async def status(self) -> IndexerStatus:
-        state = await self.backend.state()
+    async def status(self, unreachable: Exception | None = None) -> IndexerStatus:
+        """Where the index stands. While the index is unreachable (`unreachable` says why when
+        the caller already knows) this is the state last read, with the error: the lag keeps
+        growing with the catalog's head."""
+        state, error = self.known, self.error
+        if unreachable is None:
+            try:
+                state = self.known = await self.backend.state()
+            except Exception as exc:
+                unreachable = exc
+        if unreachable is not None:
+            error = describe(unreachable)
         head = await self.source.head()
         pending = await self.source.changes_after(state.offset, 1) if head > state.offset else []
         return IndexerStatus(
@@ -155,9 +171,14 @@ class Indexer:
             documents=state.documents,
             last_indexed_at=self.last_indexed_at,
             oldest_pending_at=pending[0].at if pending else None,
-            error=self.error,
+            error=error,
             failed_documents=len(self.failed),
         )
+
+
+def describe(exc: BaseException) -> str:
+    """An error as the status reports it: its type and message, bounded."""
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 async def reindex(

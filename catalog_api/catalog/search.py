@@ -19,7 +19,7 @@ from search.analysis import Analyzer
 from search.backend import SearchBackend
 from search.backends.embedded import EmbeddedBackend
 from search.documents import SearchDocument, SearchFilter, SearchPage, Suggestion
-from search.indexer import Change, Indexer, IndexerStatus, reindex
+from search.indexer import Change, Indexer, IndexerStatus, describe, reindex
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,12 @@ class CatalogSearch:
         return await (await self.ready()).suggest(query, first)
 
     async def status(self) -> IndexerStatus:
-        await self.ready()
+        """The indexer's status; when the index cannot even be opened, the state last known
+        and why."""
+        try:
+            await self.ready()
+        except Exception as exc:
+            return await self.indexer.status(unreachable=exc)
         return await self.indexer.status()
 
     async def catch_up(self) -> int:
@@ -129,7 +134,7 @@ class CatalogSearch:
                     await self.rebuild()
                 break
             except Exception as exc:
-                self.indexer.error = f"{type(exc).__name__}: {exc}"[:500]
+                self.indexer.error = describe(exc)
                 log.warning("search index unavailable, retrying: %s", self.indexer.error)
                 await asyncio.sleep(self.indexer.max_backoff / 10)
         await self.indexer.run_forever()

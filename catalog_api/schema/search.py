@@ -4,8 +4,10 @@ Hits are published service items read from the catalog, not from the index: an i
 still holds but the catalog no longer publishes is left out of the page.
 """
 
+import contextlib
+import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from enum import Enum
 
@@ -23,6 +25,9 @@ from catalog_api.schema.service_items import ServiceItem
 from models import enums, lists
 from models.codes import CodeError, validate_uscc
 from search import documents
+from search.backend import SearchUnavailable
+
+log = logging.getLogger(__name__)
 
 PublicList = strawberry.enum(lists.PublicList, description="A public list (公开清单).")
 FacetField = strawberry.enum(documents.FacetField, description="A field hits are counted by.")
@@ -165,6 +170,17 @@ def _search(info: Info) -> CatalogSearch:
     return search
 
 
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    """An unreachable index is the client's to know about (retry later), not an internal
+    error; the catalog itself keeps answering."""
+    try:
+        yield
+    except SearchUnavailable as exc:
+        log.warning("search unavailable: %s", exc)
+        raise PublicError("检索服务暂不可用，请稍后再试", "SEARCH_UNAVAILABLE") from None
+
+
 @strawberry.type
 class SearchQueries:
     @strawberry.field(
@@ -182,7 +198,8 @@ class SearchQueries:
         size = page_size(first, info.context.settings.max_page_size)
         where = (filter or SearchFilter()).to_query()
         try:
-            page = await _search(info).search(query, where, size, after)
+            with _reachable():
+                page = await _search(info).search(query, where, size, after)
         except ValueError:
             raise bad_argument("after", "不是本接口返回的游标") from None
         async with info.context.database.read() as session:
@@ -213,7 +230,8 @@ class SearchQueries:
     @strawberry.field(description="Item names completing a prefix, in Chinese or pinyin.")
     async def suggest(self, info: Info, prefix: str, first: int | None = 10) -> list[Suggestion]:
         size = page_size(first, 50)
-        found = await _search(info).suggest(prefix, size)
+        with _reachable():
+            found = await _search(info).suggest(prefix, size)
         return [Suggestion(text=s.text, catalog_code=s.catalog_code) for s in found]
 
     @strawberry.field(description="The search index's backend, lag and health.")

@@ -49,7 +49,7 @@ from elasticsearch import (
 )
 
 from search.analysis import AnalysedQuery, Analyzer
-from search.backend import StaleOffset
+from search.backend import SearchUnavailable, StaleOffset
 from search.backends.elasticsearch_bulk import (
     CURRENT,
     Current,
@@ -100,10 +100,6 @@ BACKOFF = 0.2  # seconds before the first retry; doubled each time
 LEASE_SECONDS = 60.0
 THREAD_ANALYSIS_THRESHOLD = 64
 MAX_SUGGESTION_BUCKETS = 10_000
-
-
-class SearchUnavailable(RuntimeError):
-    """The cluster could not be reached, or refused the request (credentials, TLS)."""
 
 
 class ElasticsearchBackend:

@@ -1,7 +1,12 @@
 """`search`, `suggest` and `searchStatus` over HTTP, on the small Jinan scenario."""
 
+import socket
+
+import httpx
 import pytest
 
+from catalog_api.app import create_app
+from tests.api.conftest import GraphQLClient
 from tests.api.scenario import small_jinan
 
 SEARCH = """
@@ -112,6 +117,43 @@ async def test_search_status_reports_lag(gql, jinan, database, app):
         "healthy": True,
         "error": None,
     }
+
+
+@pytest.fixture
+async def unreachable_cluster(database, settings):
+    """The service configured for an Elasticsearch cluster nobody answers at."""
+    with socket.socket() as probe:  # a port that was free a moment ago: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    app = create_app(settings.model_copy(update={"search_url": url}), database=database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://yichuang.test") as client:
+        yield url, GraphQLClient(client)
+    await app.state.search.close()
+
+
+async def test_an_unreachable_cluster_is_reported_not_hidden(
+    database, settings, unreachable_cluster
+):
+    url, gql = unreachable_cluster
+    await small_jinan(database, settings.files_dir)
+
+    query = "{ searchStatus { backend lag indexedDocuments healthy error } }"
+    status = (await gql.data(query))["searchStatus"]
+    assert status["backend"] == "elasticsearch"
+    assert status["lag"] > 0  # every change event of the scenario waits for the cluster
+    assert status["healthy"] is False
+    assert url in status["error"]
+
+    for search in ('search(query: "食品") { totalCount }', 'suggest(prefix: "shi") { text }'):
+        body = await gql.post(f"{{ {search} }}")
+        assert body["data"] is None
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "SEARCH_UNAVAILABLE"
+        assert error["message"] == "检索服务暂不可用，请稍后再试"
+
+    # the catalog itself keeps answering
+    assert (await gql.data("{ regions { totalCount } }"))["regions"]["totalCount"] == 1
 
 
 async def test_responses_keep_chinese_readable(http, jinan):

@@ -9,8 +9,8 @@ from dataclasses import replace
 
 import pytest
 
-from search.backend import StaleOffset
-from search.backends.elasticsearch import ElasticsearchBackend, SearchUnavailable
+from search.backend import SearchUnavailable, StaleOffset
+from search.backends.elasticsearch import ElasticsearchBackend
 from search.backends.elasticsearch_mapping import Names, index_tokens, query_terms
 from search.backends.embedded_sql import fts_tokens
 from search.documents import SearchFilter
