@@ -22,8 +22,10 @@ from bench.search import freshness, indexing, latency, report
 from bench.search.profiling import profiled
 from bench.search.queries import relevance_queries, suggestion_prefixes, synthetic_queries
 from bench.search.scratch import database_copy, sqlite_copy
+from catalog_api.catalog.search import CatalogSearch
 from catalog_api.db import Database
 from catalog_api.settings import Settings
+from search.backends.embedded import EmbeddedBackend
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -82,17 +84,19 @@ async def _indexing_and_latency(
         prefixes = suggestion_prefixes(documents, options.per_kind, rng)
         del documents
         log.print(f"  {options.queries} queries, {options.queries} suggestions …")
-        measured = await latency.measure(
-            database,
-            analyzer,
-            index,
-            pool,
-            prefixes,
-            count=options.queries,
-            warmup=options.warmup,
-            rng=rng,
-            profile=options.profile,
-        )
+        search = CatalogSearch(EmbeddedBackend(index, analyzer), analyzer, database)
+        try:
+            measured = await latency.measure(
+                search,
+                pool,
+                prefixes,
+                count=options.queries,
+                warmup=options.warmup,
+                rng=rng,
+                profile=options.profile,
+            )
+        finally:
+            await search.close()
         return {"indexing": result, "latency": measured}, index
     finally:
         await database.dispose()

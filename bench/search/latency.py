@@ -11,16 +11,12 @@ import statistics
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from bench.search.profiling import profiled
 from bench.search.queries import Query, sequence
 from bench.search.stats import latencies
 from catalog_api.catalog.search import CatalogSearch
-from catalog_api.db import Database
-from search.analysis import Analyzer
-from search.backends.embedded import EmbeddedBackend
 
 FIRST = 20
 SUGGESTIONS = 10
@@ -76,9 +72,7 @@ async def _profile(search: CatalogSearch, queries: Sequence[Query]) -> list[str]
 
 
 async def measure(
-    database: Database,
-    analyzer: Analyzer,
-    path: Path,
+    search: CatalogSearch,
     pool: Sequence[Query],
     prefixes: Sequence[Query],
     *,
@@ -87,18 +81,15 @@ async def measure(
     rng: random.Random,
     profile: bool,
 ) -> dict[str, Any]:
-    search = CatalogSearch(EmbeddedBackend(path, analyzer), analyzer, database)
-    try:
-        await _searches(search, sequence(pool, warmup, rng))
-        await _suggestions(search, sequence(prefixes, warmup, rng))
-        result = {
-            "distinct_queries": len({(q.kind, q.text, q.where) for q in pool}),
-            "queries": await _searches(search, sequence(pool, count, rng)),
-            "distinct_prefixes": len({(q.kind, q.text) for q in prefixes}),
-            "suggestions": await _suggestions(search, sequence(prefixes, count, rng)),
-        }
-        if profile:
-            result["profile_queries"] = await _profile(search, sequence(pool, count // 2, rng))
-        return result
-    finally:
-        await search.close()
+    """Latencies of `search` (a warmed-up, opened index on any backend)."""
+    await _searches(search, sequence(pool, warmup, rng))
+    await _suggestions(search, sequence(prefixes, warmup, rng))
+    result = {
+        "distinct_queries": len({(q.kind, q.text, q.where) for q in pool}),
+        "queries": await _searches(search, sequence(pool, count, rng)),
+        "distinct_prefixes": len({(q.kind, q.text) for q in prefixes}),
+        "suggestions": await _suggestions(search, sequence(prefixes, count, rng)),
+    }
+    if profile:
+        result["profile_queries"] = await _profile(search, sequence(pool, count // 2, rng))
+    return result

@@ -103,9 +103,9 @@ def markdown(runs: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
-def write_json(document: dict[str, Any], results_dir: Path) -> Path:
+def write_json(document: dict[str, Any], results_dir: Path, stem: str = "search") -> Path:
     results_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = results_dir / f"search-{stamp}.json"
+    path = results_dir / f"{stem}-{stamp}.json"
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
