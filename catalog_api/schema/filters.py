@@ -55,12 +55,7 @@ class ServiceItemFilter:
     instant: bool | None = strawberry.field(default=None, description="即办件 only, or none.")
 
     def to_query(self, catalog_code: str | None = None) -> items.ServiceItemFilter:
-        agency = None
-        if self.agency is not None:
-            try:
-                agency = validate_uscc(self.agency)
-            except CodeError as exc:
-                raise bad_argument("filter.agency", str(exc)) from None
+        agency = optional_uscc(self.agency, "filter.agency")
         if self.max_onsite_visits is not None and self.max_onsite_visits < 0:
             raise bad_argument("filter.maxOnsiteVisits", "不能为负数")
         return items.ServiceItemFilter(
@@ -80,3 +75,13 @@ class ServiceItemFilter:
 
 def optional_code(raw: str | None) -> str | None:
     return normalise(raw) if raw else None
+
+
+def optional_uscc(raw: str | None, argument: str) -> str | None:
+    """An agency's unified social credit code, normalised, its check character verified."""
+    if raw is None:
+        return None
+    try:
+        return validate_uscc(raw)
+    except CodeError as exc:
+        raise bad_argument(argument, str(exc)) from None

@@ -19,11 +19,10 @@ from catalog_api.catalog.search import CatalogSearch
 from catalog_api.schema.context import Info
 from catalog_api.schema.enums import Channel, ExerciseLevel, ItemType, OnlineDepth, ServiceObject
 from catalog_api.schema.errors import PublicError, bad_argument
-from catalog_api.schema.filters import optional_code
+from catalog_api.schema.filters import optional_code, optional_uscc
 from catalog_api.schema.pagination import PageInfo, page_size
 from catalog_api.schema.service_items import ServiceItem
 from models import enums, lists
-from models.codes import CodeError, validate_uscc
 from search import documents
 from search.backend import SearchUnavailable
 
@@ -80,12 +79,7 @@ class SearchFilter:
     )
 
     def to_query(self) -> documents.SearchFilter:
-        agency = None
-        if self.agency is not None:
-            try:
-                agency = validate_uscc(self.agency)
-            except CodeError as exc:
-                raise bad_argument("filter.agency", str(exc)) from None
+        agency = optional_uscc(self.agency, "filter.agency")
         if self.max_trips is not None and self.max_trips < 0:
             raise bad_argument("filter.maxTrips", "不能为负数")
         return documents.SearchFilter(

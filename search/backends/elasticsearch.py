@@ -50,6 +50,7 @@ from elasticsearch import (
 
 from search.analysis import AnalysedQuery, Analyzer
 from search.backend import SearchUnavailable, StaleOffset
+from search.backends.batch import prepare_batch
 from search.backends.elasticsearch_bulk import (
     CURRENT,
     Current,
@@ -98,7 +99,6 @@ ATTEMPTS = 4  # of a write (bulk, settings, aliases) before it gives up
 SEARCH_ATTEMPTS = 2
 BACKOFF = 0.2  # seconds before the first retry; doubled each time
 LEASE_SECONDS = 60.0
-THREAD_ANALYSIS_THRESHOLD = 64
 MAX_SUGGESTION_BUCKETS = 10_000
 
 
@@ -255,26 +255,7 @@ class ElasticsearchBackend:
     async def _prepare(
         self, documents: Sequence[SearchDocument]
     ) -> tuple[list[Prepared], list[IndexFailure]]:
-        documents = list(documents)
-        if len(documents) > THREAD_ANALYSIS_THRESHOLD:
-            return await asyncio.to_thread(self._prepare_all, documents)
-        return self._prepare_all(documents)
-
-    def _prepare_all(
-        self, documents: list[SearchDocument]
-    ) -> tuple[list[Prepared], list[IndexFailure]]:
-        prepared: dict[str, Prepared] = {}
-        failures: list[IndexFailure] = []
-        for document in documents:
-            try:
-                item = prepare(self.analyzer, document)
-            except Exception as exc:  # a bad document must not stop the others
-                doc_id = str(getattr(document, "id", None))
-                failures.append(IndexFailure(id=doc_id, reason=_reason(exc)))
-                continue
-            prepared.pop(item.id, None)  # the last version of an id in the batch wins
-            prepared[item.id] = item
-        return list(prepared.values()), failures
+        return await prepare_batch(documents, lambda document: prepare(self.analyzer, document))
 
     async def _bulk(self, target: str, ops: list[Op], *, refresh: bool) -> list[IndexFailure]:
         failures: list[IndexFailure] = []

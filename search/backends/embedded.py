@@ -40,6 +40,7 @@ import aiosqlite
 from search.analysis import TOKEN_FIELDS, AnalysedQuery, Analyzer
 from search.backend import StaleOffset
 from search.backends import embedded_bits as bits
+from search.backends.batch import prepare_batch
 from search.backends.embedded_sql import (
     HITS,
     META,
@@ -73,7 +74,6 @@ from search.documents import (
 log = logging.getLogger(__name__)
 
 # Batches larger than this are analysed on a worker thread, so the event loop keeps serving.
-THREAD_ANALYSIS_THRESHOLD = 64
 # `IN (…)` lists are sent in chunks of this many values.
 CHUNK = 400
 _SOURCE_FIELDS = tuple(f.name for f in dataclasses.fields(SearchDocument))
@@ -302,28 +302,7 @@ class EmbeddedBackend:
     async def _prepare(
         self, documents: Sequence[SearchDocument]
     ) -> tuple[list[_Prepared], list[IndexFailure]]:
-        documents = list(documents)
-        if len(documents) > THREAD_ANALYSIS_THRESHOLD:
-            return await asyncio.to_thread(self._prepare_all, documents)
-        return self._prepare_all(documents)
-
-    def _prepare_all(
-        self, documents: list[SearchDocument]
-    ) -> tuple[list[_Prepared], list[IndexFailure]]:
-        prepared: dict[str, _Prepared] = {}
-        failures: list[IndexFailure] = []
-        for document in documents:
-            try:
-                item = self._prepare_one(document)
-            except Exception as exc:  # a bad document must not stop the others
-                doc_id = getattr(document, "id", None)
-                failures.append(
-                    IndexFailure(id=str(doc_id), reason=f"{type(exc).__name__}: {exc}"[:500])
-                )
-                continue
-            prepared.pop(item.id, None)  # the last version of an id in the batch wins
-            prepared[item.id] = item
-        return list(prepared.values()), failures
+        return await prepare_batch(documents, self._prepare_one)
 
     def _prepare_one(self, doc: SearchDocument) -> _Prepared:
         doc_id = _text(doc.id, "id")
