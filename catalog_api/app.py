@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -14,13 +15,27 @@ from starlette.staticfiles import StaticFiles
 
 from catalog_api.attachments import download_endpoint
 from catalog_api.catalog.search import CatalogSearch, open_search
+from catalog_api.catalog.webhook_delivery import Deliverer
 from catalog_api.db import Database
 from catalog_api.http import STATIC_DIR, CatalogGraphQL
-from catalog_api.scheduler import announce_forever
+from catalog_api.scheduler import announce_forever, deliver_webhooks_forever
 from catalog_api.schema import build_schema
 from catalog_api.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+async def _deliver_webhooks(database: Database, settings: Settings) -> None:
+    wake = asyncio.Event()
+    database.on_commit(wake.set)
+    async with httpx.AsyncClient(follow_redirects=False) as client:
+        deliverer = Deliverer(
+            database,
+            client,
+            timeout=settings.webhook_timeout_seconds,
+            max_backoff=settings.webhook_max_backoff_seconds,
+        )
+        await deliver_webhooks_forever(deliverer, wake, settings.webhook_poll_interval_seconds)
 
 
 def create_app(
@@ -47,8 +62,11 @@ def create_app(
         if settings.search_indexer:
             database.on_commit(search.indexer.notify)
             indexer = asyncio.create_task(search.follow())
+        deliverer = None
+        if settings.webhooks:
+            deliverer = asyncio.create_task(_deliver_webhooks(database, settings))
         yield
-        for task in (announcer, indexer):
+        for task in (announcer, indexer, deliverer):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

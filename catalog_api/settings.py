@@ -77,6 +77,28 @@ class Settings(BaseSettings):
         description="How often the indexer looks for change events written by other processes "
         "(commits in this process wake it at once).",
     )
+    webhooks: bool = Field(
+        default=True, description="Deliver webhooks from this server process."
+    )
+    webhook_allow_http: bool = Field(
+        default=False,
+        description="Accept plain http webhook URLs (intranets, tests); otherwise https only.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="How long a receiver may take to answer."
+    )
+    webhook_max_backoff_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="Longest wait between attempts to a failing receiver (the backoff doubles "
+        "from one second up to this).",
+    )
+    webhook_poll_interval_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often the deliverer looks for events other processes wrote (this "
+        "process's commits wake it at once).",
+    )
     jwt_secret: SecretStr | None = Field(
         default=None,
         min_length=32,

@@ -6,6 +6,7 @@ from models.catalog import CatalogItem, CatalogItemVersion, ServiceItem, Service
 from models.event import ChangeEvent
 from models.flag import ReviewFlagRow
 from models.reference import Agency, Region
+from models.webhook import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Agency",
@@ -18,4 +19,6 @@ __all__ = [
     "ReviewFlagRow",
     "ServiceItem",
     "ServiceItemVersion",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

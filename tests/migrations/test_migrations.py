@@ -21,6 +21,8 @@ TABLES = {
     "review_flag",
     "service_item",
     "service_item_version",
+    "webhook_delivery",
+    "webhook_subscription",
 }
 
 
