@@ -51,7 +51,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             masking,
-            lambda: QueryCostLimit(settings.max_query_cost),
+            lambda: QueryCostLimit(settings.max_query_cost, settings.max_page_size),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
         ],

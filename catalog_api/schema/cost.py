@@ -1,11 +1,13 @@
 """An operation's estimated cost, computed before it runs.
 
 Every field costs 1. A list field repeats its selection once per item it may return: the
-`first` of the list itself (`suggest(first: 10)`), or of the connection it belongs to
-(`serviceItems(first: 50) { nodes {…} }`), else the number of `ids` asked for, else an estimate
-for small embedded lists (materials, process steps). An absent or null `first` counts as the
-argument's default, else the server's default page size. Nested lists multiply. Introspection
-is bounded by the schema and never touches the database, so it costs 1.
+`first` of the list itself (`suggest(first: 10)`), or of the page it belongs to
+(`serviceItems(first: 50) { nodes {…} }`, `search(first: 20) { hits {…} }`), else the number of
+`ids` asked for, else an estimate for small embedded lists (materials, facets, process steps).
+An absent or null `first` counts as the argument's default, else the default page size; one
+over the largest page size counts as that (the resolver refuses it with a clearer error).
+Nested lists multiply. Introspection is bounded by the schema and never touches the database,
+so it costs 1.
 """
 
 from collections.abc import Mapping
@@ -34,6 +36,7 @@ from graphql import (
 from graphql.pyutils import Undefined
 
 EMBEDDED_LIST_ESTIMATE = 10
+PAGE_LISTS = frozenset({"nodes", "edges", "hits"})  # the items of a paged field
 _INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
 
 
@@ -43,6 +46,7 @@ class _Walk:
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: Mapping[str, Any]
     default_page_size: int
+    max_page_size: int
 
 
 def operation_cost(
@@ -51,6 +55,7 @@ def operation_cost(
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
     default_page_size: int,
+    max_page_size: int,
 ) -> int:
     """The estimate for the operation that will run; 0 when there is none to pick (execution
     reports that itself)."""
@@ -71,7 +76,8 @@ def operation_cost(
         for definition in operation.variable_definitions or ()
         if isinstance(definition.default_value, IntValueNode)
     }
-    walk = _Walk(schema, fragments, {**defaults, **(variables or {})}, default_page_size)
+    variables = {**defaults, **(variables or {})}
+    walk = _Walk(schema, fragments, variables, default_page_size, max_page_size)
     return _selection_cost(walk, operation.selection_set, root, None, frozenset())
 
 
@@ -119,7 +125,8 @@ def _field_cost(
         if items is None:
             items = _ids_count(walk, node)
         if items is None:
-            items = page if page is not None else EMBEDDED_LIST_ESTIMATE
+            paged = page is not None and name in PAGE_LISTS
+            items = page if paged else EMBEDDED_LIST_ESTIMATE
         child_page = None
     else:
         items, child_page = 1, own_first  # a connection: its lists take this page size
@@ -144,7 +151,7 @@ def _first(walk: _Walk, node: FieldNode, definition: GraphQLField) -> int | None
         value = default if isinstance(default, int) and default is not Undefined else None
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         return walk.default_page_size
-    return value
+    return min(value, walk.max_page_size)
 
 
 def _ids_count(walk: _Walk, node: FieldNode) -> int | None:

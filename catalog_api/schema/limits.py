@@ -64,9 +64,9 @@ class QueryCostLimit(SchemaExtension):
     """Refuses, before any resolver runs, an operation whose estimated cost is over the budget;
     the error carries the estimate so a client can see how far over it is."""
 
-    def __init__(self, max_cost: int, default_page_size: int = DEFAULT_PAGE_SIZE) -> None:
+    def __init__(self, max_cost: int, max_page_size: int) -> None:
         self.max_cost = max_cost
-        self.default_page_size = default_page_size
+        self.max_page_size = max_page_size
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
@@ -76,7 +76,8 @@ class QueryCostLimit(SchemaExtension):
                 context.graphql_document,
                 context.operation_name,
                 context.variables,
-                self.default_page_size,
+                DEFAULT_PAGE_SIZE,
+                self.max_page_size,
             )
             if cost > self.max_cost:
                 raise PublicError(

@@ -21,7 +21,9 @@ SCHEMA = build_schema()._schema
 
 
 def cost(query: str, variables: dict | None = None) -> int:  # type: ignore[type-arg]
-    return operation_cost(SCHEMA, parse(query), None, variables, default_page_size=20)
+    return operation_cost(
+        SCHEMA, parse(query), None, variables, default_page_size=20, max_page_size=100
+    )
 
 
 async def answers_normally(http: httpx.AsyncClient) -> None:
@@ -58,6 +60,13 @@ async def answers_normally(http: httpx.AsyncClient) -> None:
             "{ regions(first: 4) { nodes { ...R } } } fragment R on Region { code name }",
             1 + (1 + 4 * 2),
         ),
+        # a search's hits are its page; its facets are a small embedded list
+        (
+            '{ search(query: "x", first: 5) { hits { score } facets { field } } }',
+            1 + (1 + 5 * 1) + (1 + 10 * 1),
+        ),
+        # a first over the largest page counts as the largest page (the resolver refuses it)
+        ("{ regions(first: 1000) { nodes { code } } }", 1 + (1 + 100 * 1)),
         # introspection is bounded by the schema
         ("{ __schema { types { name fields { name } } } }", 1),
     ],
