@@ -8,12 +8,15 @@ from contextlib import asynccontextmanager
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from catalog_api.attachments import download_endpoint
+from catalog_api.body_limit import BodyLimit
 from catalog_api.catalog.search import CatalogSearch, open_search
 from catalog_api.catalog.webhook_delivery import Deliverer
 from catalog_api.db import Database
@@ -91,8 +94,40 @@ def create_app(
         Route("/attachments/{sha256}", download_endpoint(database, settings.files_dir)),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=_middleware(settings), lifespan=lifespan)
+    app.state.graphql = graphql
     app.state.database = database
     app.state.settings = settings
     app.state.search = search
     return app
+
+
+# What a portal's page sends: a token, JSON, a persisted query's name and version for Apollo,
+# and a revalidation of what it has cached.
+CORS_REQUEST_HEADERS = [
+    "accept",
+    "authorization",
+    "content-type",
+    "if-none-match",
+    "apollographql-client-name",
+    "apollographql-client-version",
+    "x-apollo-operation-name",
+    "apollo-require-preflight",
+]
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """The body limit runs before anything reads a body; CORS answers preflights first and
+    adds its headers to every answer, errors included."""
+    middleware = [Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
+    if settings.cors_origins:
+        cors = Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=["ETag"],  # Cache-Control and Content-Type are always readable
+            max_age=600,
+        )
+        middleware.insert(0, cors)
+    return middleware

@@ -19,6 +19,7 @@ from catalog_api.auth import Role, SecretFileError, mint_token
 from catalog_api.catalog.queries.items import ServiceItemFilter, count_service_items
 from catalog_api.catalog.search import open_search
 from catalog_api.db import Database
+from catalog_api.persisted_queries import ManifestError, add_to_manifest
 from catalog_api.settings import Settings
 from models.base import utc_now
 from seed.cli import run_seed
@@ -186,6 +187,31 @@ def token(
     except (ValueError, SecretFileError, OSError) as exc:
         raise _fail(str(exc)) from exc
     typer.echo(minted)
+
+
+@app.command("persisted-query")
+def persisted_query(
+    files: Annotated[
+        list[Path], typer.Argument(help=".graphql files, each one operation's exact text.")
+    ],
+    manifest: Annotated[
+        Path | None,
+        typer.Option(help="Manifest to add them to; default YICHUANG_PERSISTED_QUERIES_FILE."),
+    ] = None,
+) -> None:
+    """Register operations in the persisted-query manifest (created when missing) and print
+    each SHA-256: clients send that hash, for exactly that text."""
+    manifest = manifest or Settings().persisted_queries_file
+    if manifest is None:
+        raise _fail("请用 --manifest 或 YICHUANG_PERSISTED_QUERIES_FILE 指定清单文件")
+    try:
+        queries = [path.read_text(encoding="utf-8") for path in files]
+        hashes = add_to_manifest(manifest, queries)
+    except (OSError, UnicodeDecodeError, ManifestError) as exc:
+        raise _fail(str(exc)) from exc
+    for path, sha256 in zip(files, hashes, strict=True):
+        console.print(f"{sha256}  {path}", highlight=False, soft_wrap=True)
+    console.print(f"已登记 {len(hashes)} 个查询：{manifest}", highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
-"""The GraphQL endpoint over HTTP: per-request context, readable UTF-8 JSON, local GraphiQL."""
+"""The GraphQL endpoint over HTTP: per-request context, tokens, local GraphiQL. The protocol
+itself (media types, status codes, persisted queries, the timeout) is in `graphql_http`."""
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -8,11 +8,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry import UNSET
-from strawberry.asgi import GraphQL
 
 from catalog_api.auth import AuthError, TokenVerifier, bearer_token
 from catalog_api.catalog.search import CatalogSearch
 from catalog_api.db import Database
+from catalog_api.graphql_http import GraphQLOverHTTP
+from catalog_api.persisted_queries import PersistedQueries
 from catalog_api.schema.context import Context
 from catalog_api.settings import Settings
 
@@ -23,7 +24,7 @@ _UNAUTHENTICATED = {
 }
 
 
-class CatalogGraphQL(GraphQL[Context, None]):
+class CatalogGraphQL(GraphQLOverHTTP):
     def __init__(
         self,
         schema: Any,
@@ -31,7 +32,12 @@ class CatalogGraphQL(GraphQL[Context, None]):
         settings: Settings,
         search: CatalogSearch | None = None,
     ) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            persisted_queries=PersistedQueries.from_settings(settings),
+            timeout_seconds=settings.request_timeout_seconds,
+        )
         self.database = database
         self.settings = settings
         self.search = search
@@ -59,15 +65,11 @@ class CatalogGraphQL(GraphQL[Context, None]):
         context.response = response
         return context
 
-    def encode_json(self, data: object) -> bytes:
-        # Chinese stays Chinese: no \\u escapes in any response.
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-
-    def create_response(self, response_data: Any, sub_response: Response) -> Response:
-        response = super().create_response(response_data, sub_response)
-        if response.headers.get("content-type") == "application/json":
-            response.headers["content-type"] = "application/json; charset=utf-8"
-        return response
+    def is_staff(self, request: Request) -> bool:
+        """Signed-in staff (any role) build their queries as they edit, so an allow-list of
+        the portals' operations does not bind them; the limits still do."""
+        principal = getattr(request.state, "principal", None)
+        return principal is not None and bool(principal.roles)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from the package itself: government intranets are often offline."""

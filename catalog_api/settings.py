@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +23,39 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, description="Deepest GraphQL selection accepted.")
     max_query_tokens: int = Field(default=4000, description="Most tokens in one GraphQL document.")
     max_aliases: int = Field(default=30, description="Most aliases in one GraphQL document.")
+    max_query_cost: int = Field(
+        default=20_000,
+        ge=1,
+        description="Largest estimated cost of one operation: each field 1, a field under a "
+        "connection or list multiplied by its page size (`first`, else the default).",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body accepted (HTTP 413 above)."
+    )
+    request_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest one GraphQL operation may run before it is cancelled (`TIMEOUT`).",
+    )
+    cors_origins: list[str] = Field(
+        default=[],
+        description='Origins whose pages may call the API from a browser, as a JSON list, e.g. '
+        '`["https://zwfw.jinan.gov.cn"]` (`["*"]`: any); empty: no CORS headers.',
+    )
+    persisted_queries: Literal["off", "automatic", "allowlist"] = Field(
+        default="automatic",
+        description="`automatic`: Apollo's automatic persisted queries (clients register a "
+        "query by its SHA-256); `allowlist`: only the operations in `persisted_queries_file` "
+        "run (signed-in staff may still send any query); `off`: free-form queries only.",
+    )
+    persisted_queries_file: Path | None = Field(
+        default=None,
+        description="Manifest of registered operations (`{\"<sha256>\": \"<query>\"}` or "
+        "Apollo's persisted-query manifest); required by `allowlist`, optional otherwise.",
+    )
+    persisted_queries_cache_size: int = Field(
+        default=1000, ge=1, description="Automatic persisted queries kept in memory (LRU)."
+    )
     graphiql: bool = Field(default=True, description="Serve GraphiQL at GET /graphql.")
     log_level: str = Field(default="info", description="Log level of the service.")
     four_eyes: bool = Field(
@@ -143,3 +176,11 @@ class Settings(BaseSettings):
         le=300,
         description="Clock skew tolerated when checking a token's `exp`, `nbf` and `iat`.",
     )
+
+    @model_validator(mode="after")
+    def _allowlist_needs_a_manifest(self) -> "Settings":
+        if self.persisted_queries == "allowlist" and self.persisted_queries_file is None:
+            raise ValueError(
+                "persisted_queries=allowlist needs persisted_queries_file (the manifest)"
+            )
+        return self

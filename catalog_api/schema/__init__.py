@@ -10,11 +10,10 @@ from strawberry.extensions import (
     ParserCache,
     ValidationCache,
 )
-from strawberry.extensions.max_aliases import create_validator as alias_limit
-from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.types import ExecutionContext
 
 from catalog_api.schema.errors import is_public, masking
+from catalog_api.schema.limits import QueryCostLimit, limit_rules, tag_token_limit
 from catalog_api.schema.mutations.items import ItemMutations
 from catalog_api.schema.mutations.records import RecordMutations
 from catalog_api.schema.query import Query
@@ -32,8 +31,10 @@ class CatalogSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Log what went wrong inside the service; a client's bad request is not our error."""
+        """Log what went wrong inside the service; a client's bad request is not our error.
+        Every request error passes here, so the parser's token-limit error gets its code too."""
         for error in errors:
+            tag_token_limit(error)
             if not is_public(error):
                 log.error("GraphQL resolver failed", exc_info=error.original_error)
 
@@ -42,10 +43,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     # The limit rules are built once, so every request validates with the same rules and the
     # validation cache can answer repeated queries without walking the document again.
-    limits = [
-        depth_limit(settings.max_query_depth, None, None),
-        alias_limit(settings.max_aliases),
-    ]
+    limits = limit_rules(settings)
     return CatalogSchema(
         query=Query,
         mutation=Mutation,
@@ -53,6 +51,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             masking,
+            lambda: QueryCostLimit(settings.max_query_cost, settings.max_page_size),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
         ],

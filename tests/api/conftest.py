@@ -1,6 +1,6 @@
 """GraphQL over HTTP through the real app, on the test's database."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,8 @@ from starlette.applications import Starlette
 from catalog_api.app import create_app
 from catalog_api.db import Database
 from catalog_api.settings import Settings
+
+Serve = Callable[..., Awaitable[httpx.AsyncClient]]
 
 
 @dataclass
@@ -60,3 +62,24 @@ async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def gql(http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(http)
+
+
+@pytest.fixture
+async def serve(database: Database, settings: Settings) -> AsyncIterator[Serve]:
+    """A client of the service run with some settings changed."""
+    apps, clients = [], []
+
+    async def start(**changes: Any) -> httpx.AsyncClient:
+        app = create_app(settings.model_copy(update=changes), database=database)
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://yichuang.test"
+        )
+        apps.append(app)
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        await client.aclose()
+    for app in apps:
+        await app.state.search.close()
