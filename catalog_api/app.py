@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL at /graphql, attachments, GraphiQL assets, health."""
+"""The ASGI application: GraphQL at /graphql (subscriptions over WebSocket at the same path),
+attachments, GraphiQL assets, health."""
 
 import asyncio
 import contextlib
@@ -9,10 +10,11 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from catalog_api.attachments import download_endpoint
+from catalog_api.catalog.feed import ChangeFeed
 from catalog_api.catalog.search import CatalogSearch, open_search
 from catalog_api.db import Database
 from catalog_api.http import STATIC_DIR, CatalogGraphQL
@@ -35,6 +37,8 @@ def create_app(
     owns_database, owns_search = database is None, search is None
     database = database or Database(settings.database_url)
     search = search or open_search(settings, database)
+    feed = ChangeFeed(database, poll_interval=settings.feed_poll_interval_seconds)
+    database.on_commit(feed.notify)  # this process's commits wake its subscribers at once
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -48,6 +52,7 @@ def create_app(
             database.on_commit(search.indexer.notify)
             indexer = asyncio.create_task(search.follow())
         yield
+        await feed.close()
         for task in (announcer, indexer):
             if task is not None:
                 task.cancel()
@@ -65,11 +70,12 @@ def create_app(
     async def home(_request: Request) -> Response:
         return RedirectResponse("/graphql")
 
-    graphql = CatalogGraphQL(build_schema(settings), database, settings, search)
+    graphql = CatalogGraphQL(build_schema(settings), database, settings, search, feed)
     routes = [
         Route("/", home),
         Route("/healthz", health),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/attachments/{sha256}", download_endpoint(database, settings.files_dir)),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
@@ -77,4 +83,5 @@ def create_app(
     app.state.database = database
     app.state.settings = settings
     app.state.search = search
+    app.state.feed = feed
     return app

@@ -14,6 +14,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_limit
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.types import ExecutionContext
 
+from catalog_api.schema.changes import Subscription
 from catalog_api.schema.errors import is_public, masking
 from catalog_api.schema.mutations.items import ItemMutations
 from catalog_api.schema.mutations.records import RecordMutations
@@ -49,6 +50,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return CatalogSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
