@@ -37,6 +37,7 @@ class ChangeFeed:
         self._waiters: set[asyncio.Event] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._head = 0
+        self.following = 0  # subscriptions positioned in the feed (they hear every later commit)
 
     def notify(self) -> None:
         """Wake every follower (called after each commit in this process, and on NOTIFY)."""
@@ -63,16 +64,20 @@ class ChangeFeed:
         with self._subscription() as wake:
             if after is None:
                 after = await self._read_head()
-            while True:
-                wake.clear()  # before reading: a commit after this point wakes the next round
-                async with self.database.read() as session:
-                    rows, more = await changes_after(session, after, BATCH, where, viewer)
-                for row in rows:  # the session is closed: a slow client holds no connection
-                    yield row
-                    assert row.seq is not None
-                    after = row.seq
-                if not more:
-                    await wake.wait()
+            self.following += 1
+            try:
+                while True:
+                    wake.clear()  # before reading: a commit after this point wakes the next round
+                    async with self.database.read() as session:
+                        rows, more = await changes_after(session, after, BATCH, where, viewer)
+                    for row in rows:  # the session is closed: a slow client holds no connection
+                        yield row
+                        assert row.seq is not None
+                        after = row.seq
+                    if not more:
+                        await wake.wait()
+            finally:
+                self.following -= 1
 
     async def close(self) -> None:
         tasks, self._tasks = self._tasks, []
