@@ -216,3 +216,15 @@ async def test_bad_arguments_get_clear_errors(anonymous, jinan):
     argument, message = await error(filter={"agencies": [(unknown := make_uscc("370100"))]})
     assert argument == "filter.agencies" and unknown in message
     assert (await error(filter={"codes": ["x"] * 101}))[0] == "filter.codes"
+
+
+async def test_a_page_costs_one_statement_and_filters_a_fixed_few(anonymous, jinan, sql_counter):
+    with sql_counter:
+        page = await anonymous.page(first=100)
+    assert len(page["edges"]) == 3
+    assert sql_counter.count == 1  # the page itself, visibility checks included
+
+    with sql_counter:
+        await anonymous.page(filter={"regions": ["370100"], "agencies": [jinan.city_agency.uscc]})
+    # the regions exist, the regions below them, the agencies exist, the page
+    assert sql_counter.count == 4
