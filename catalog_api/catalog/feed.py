@@ -36,7 +36,6 @@ class ChangeFeed:
         self.poll_interval = poll_interval
         self._waiters: set[asyncio.Event] = set()
         self._tasks: list[asyncio.Task[None]] = []
-        self._head = 0
         self.following = 0  # subscriptions positioned in the feed (they hear every later commit)
 
     def notify(self) -> None:
@@ -100,24 +99,24 @@ class ChangeFeed:
             return await head_seq(session)
 
     async def _poll_forever(self) -> None:
-        self._head = await self._read_head()
+        head: int | None = None  # unknown until the first read succeeds
         while True:
-            await asyncio.sleep(self.poll_interval)
             try:
-                head = await self._read_head()
+                newest = await self._read_head()
             except Exception:  # the database is down for now: followers wait, we retry
                 log.warning("change feed: reading the newest event failed", exc_info=True)
-                continue
-            if head != self._head:
-                self._head = head
-                self.notify()
+            else:
+                if head is not None and newest != head:
+                    self.notify()
+                head = newest
+            await asyncio.sleep(self.poll_interval)
 
     async def _listen_forever(self) -> None:
         dsn = make_url(self.database.url).set(drivername="postgresql")
         while True:
             try:
                 await self._listen(dsn.render_as_string(hide_password=False))
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            except Exception as exc:  # whatever broke it, subscribers need it back
                 log.warning("change feed: LISTEN connection lost (%s), reconnecting", exc)
             await asyncio.sleep(RECONNECT_DELAY)
 

@@ -39,10 +39,12 @@ class ChangeFilter:
         default=None, description='Record kinds: "catalog_item", "service_item".'
     )
     regions: list[str] | None = strawberry.field(
-        default=None, description="Region codes; each includes every region below it."
+        default=None,
+        description="Region codes of the service items' agencies; each includes every region "
+        "below it (catalog items have no region).",
     )
     agencies: list[str] | None = strawberry.field(
-        default=None, description="Agency USCCs (实施主体)."
+        default=None, description="USCCs of the service items' agencies (实施主体)."
     )
     codes: list[str] | None = strawberry.field(
         default=None, description="Record codes: basic codes (基本编码) or implementation codes."
