@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL at /graphql, attachments, GraphiQL assets, health."""
+"""The ASGI application: GraphQL at /graphql (subscriptions over WebSocket at the same path),
+attachments, GraphiQL assets, health."""
 
 import asyncio
 import contextlib
@@ -12,11 +13,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from catalog_api.attachments import download_endpoint
 from catalog_api.body_limit import BodyLimit
+from catalog_api.catalog.feed import ChangeFeed
 from catalog_api.catalog.search import CatalogSearch, open_search
 from catalog_api.catalog.webhook_delivery import Deliverer
 from catalog_api.db import Database
@@ -53,6 +55,8 @@ def create_app(
     owns_database, owns_search = database is None, search is None
     database = database or Database(settings.database_url)
     search = search or open_search(settings, database)
+    feed = ChangeFeed(database, poll_interval=settings.feed_poll_interval_seconds)
+    database.on_commit(feed.notify)  # this process's commits wake its subscribers at once
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -69,6 +73,7 @@ def create_app(
         if settings.webhooks:
             deliverer = asyncio.create_task(_deliver_webhooks(database, settings))
         yield
+        await feed.close()
         for task in (announcer, indexer, deliverer):
             if task is not None:
                 task.cancel()
@@ -86,11 +91,12 @@ def create_app(
     async def home(_request: Request) -> Response:
         return RedirectResponse("/graphql")
 
-    graphql = CatalogGraphQL(build_schema(settings), database, settings, search)
+    graphql = CatalogGraphQL(build_schema(settings), database, settings, search, feed)
     routes = [
         Route("/", home),
         Route("/healthz", health),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/attachments/{sha256}", download_endpoint(database, settings.files_dir)),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
@@ -99,6 +105,7 @@ def create_app(
     app.state.database = database
     app.state.settings = settings
     app.state.search = search
+    app.state.feed = feed
     return app
 
 

@@ -63,8 +63,9 @@ class GraphQLOverHTTP(GraphQL[Any, None]):
         graphql_ide: Any,
         persisted_queries: PersistedQueries,
         timeout_seconds: float,
+        **options: Any,  # strawberry's own (subscription protocols, allowed origins)
     ) -> None:
-        super().__init__(schema, graphql_ide=graphql_ide)
+        super().__init__(schema, graphql_ide=graphql_ide, **options)
         self.persisted_queries = persisted_queries
         self.timeout_seconds = timeout_seconds
 

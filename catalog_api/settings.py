@@ -132,6 +132,12 @@ class Settings(BaseSettings):
         description="How often the deliverer looks for events other processes wrote (this "
         "process's commits wake it at once).",
     )
+    feed_poll_interval_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often subscriptions look for change events nobody announced (another "
+        "process on the same SQLite file; PostgreSQL's NOTIFY wakes them at once).",
+    )
     jwt_secret: SecretStr | None = Field(
         default=None,
         min_length=32,

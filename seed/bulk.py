@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
+from catalog_api.catalog import events as events_module
 from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM, Kind
 from catalog_api.db import Database
 from models import Agency, CatalogItem, ChangeEvent
@@ -50,8 +51,7 @@ async def load_synthetic(
             versions.append(version)
             events.append(_event(SERVICE_ITEM, record, agency_rows[seed.agency_uscc]))
         async with database.transaction() as tx:
-            if tx.dialect == "postgresql":
-                await tx.session.execute(text("SELECT pg_advisory_xact_lock(7214001)"))
+            await events_module.lock_sequence(tx)  # commit order, and a wake-up for followers
             await tx.session.execute(insert(SERVICE_ITEM.record), records)
             await tx.session.execute(insert(SERVICE_ITEM.version), versions)
             await tx.session.execute(insert(ChangeEvent), events)

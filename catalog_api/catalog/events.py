@@ -9,13 +9,19 @@ from models import Agency, AuditEntry, ChangeEvent, ServiceItem
 from models.enums import ChangeAction
 from models.versioning import RecordColumns, VersionColumns
 
+# The channel every server process LISTENs on (`feed.py`) to learn of new change events.
+CHANGES_CHANNEL = "yichuang_changes"
+
 # Serialises event writers on PostgreSQL until commit, so `seq` order is commit order and a
-# follower that has seen seq N can never later find a committed event below N.
-_EVENT_LOCK = "SELECT pg_advisory_xact_lock(7214001)"
+# follower that has seen seq N can never later find a committed event below N. The NOTIFY in the
+# same statement is delivered only when the transaction commits (never on rollback), and
+# PostgreSQL folds identical notifications of one transaction into one: one wake-up per commit.
+_EVENT_LOCK = f"SELECT pg_advisory_xact_lock(7214001), pg_notify('{CHANGES_CHANNEL}', '')"
 
 
 async def lock_sequence(tx: Tx) -> None:
-    """Take the event-writer lock (PostgreSQL; SQLite has a single writer anyway)."""
+    """Take the event-writer lock and announce the commit to other processes (PostgreSQL;
+    SQLite has a single writer anyway, and its followers poll)."""
     if tx.dialect == "postgresql":
         await tx.session.execute(text(_EVENT_LOCK))
 

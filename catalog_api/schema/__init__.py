@@ -12,6 +12,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from catalog_api.schema.changes import Subscription
 from catalog_api.schema.errors import is_public, masking
 from catalog_api.schema.limits import QueryCostLimit, limit_rules, tag_token_limit
 from catalog_api.schema.mutations.items import ItemMutations
@@ -47,6 +48,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return CatalogSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),

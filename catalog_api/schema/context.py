@@ -7,6 +7,7 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from catalog_api.auth import Principal
+from catalog_api.catalog.feed import ChangeFeed
 from catalog_api.catalog.search import CatalogSearch
 from catalog_api.db import Database, Origin
 from catalog_api.schema.loaders import Loaders, build_loaders
@@ -27,6 +28,9 @@ class Context:
     now: datetime = field(default_factory=utc_now)
     parsed_content: dict[Any, Any] = field(default_factory=dict)
     scope_cache: dict[Any, bool] = field(default_factory=dict)
+    feed: ChangeFeed | None = None
+    # A websocket's `connection_init` payload (strawberry sets it): where its token travels.
+    connection_params: dict[str, Any] | None = None
 
     @classmethod
     def build(
@@ -36,9 +40,16 @@ class Context:
         request: Any = None,
         principal: Principal | None = None,
         search: CatalogSearch | None = None,
+        feed: ChangeFeed | None = None,
     ) -> "Context":
         return cls(
-            database, settings, build_loaders(database), search, request, principal=principal
+            database,
+            settings,
+            build_loaders(database),
+            search,
+            request,
+            principal=principal,
+            feed=feed,
         )
 
     def origin(self) -> Origin:

@@ -7,6 +7,7 @@ import strawberry
 from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM
 from catalog_api.catalog.queries import items, reference
 from catalog_api.schema.catalog_items import CatalogItem
+from catalog_api.schema.changes import ChangeQueries
 from catalog_api.schema.context import Info
 from catalog_api.schema.enums import ExerciseLevel
 from catalog_api.schema.errors import bad_argument
@@ -39,7 +40,7 @@ def _catalog_code(raw: str) -> str:
 
 
 @strawberry.type
-class Query(PeopleQueries, SearchQueries):
+class Query(PeopleQueries, SearchQueries, ChangeQueries):
     @strawberry.field(description="Any object by its global ID.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await _resolve_node(info, id)
