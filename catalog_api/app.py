@@ -77,4 +77,5 @@ def create_app(
     app.state.database = database
     app.state.settings = settings
     app.state.search = search
+    app.state.http_cache = graphql.http_cache
     return app

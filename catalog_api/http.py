@@ -1,6 +1,7 @@
 """The GraphQL endpoint over HTTP: per-request context, readable UTF-8 JSON, local GraphiQL."""
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from strawberry.asgi import GraphQL
 from catalog_api.auth import AuthError, TokenVerifier, bearer_token
 from catalog_api.catalog.search import CatalogSearch
 from catalog_api.db import Database
+from catalog_api.http_cache import HttpCache
 from catalog_api.schema.context import Context
 from catalog_api.settings import Settings
 
@@ -36,6 +38,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.search = search
         self.verifier = TokenVerifier(settings)
+        self.http_cache = HttpCache(database, settings)
 
     async def run(
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
@@ -51,7 +54,8 @@ class CatalogGraphQL(GraphQL[Context, None]):
             body = {"errors": [{"message": str(exc), "extensions": {"code": exc.code}}]}
             return Response(self.encode_json(body), status_code=401, headers=_UNAUTHENTICATED)
         request.state.principal = principal
-        return await super().run(request, context, root_value)
+        execute = partial(super().run, request, context, root_value)
+        return await self.http_cache.respond(request, principal, execute)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         principal = getattr(request.state, "principal", None)

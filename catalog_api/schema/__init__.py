@@ -14,6 +14,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_limit
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit
 from strawberry.types import ExecutionContext
 
+from catalog_api.schema.cache_policy import CachePolicy
 from catalog_api.schema.errors import is_public, masking
 from catalog_api.schema.mutations.items import ItemMutations
 from catalog_api.schema.mutations.records import RecordMutations
@@ -55,5 +56,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             masking,
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
+            CachePolicy,
         ],
     )

@@ -1,0 +1,159 @@
+"""HTTP caching of public GraphQL reads: ETags and 304s, Cache-Control, and a response cache.
+
+Public means anonymous: a signed-in request may see drafts, so it is never served from the
+store, never stored, and answered `private, no-store`. So is everything else that is not a
+successful read: mutations and fields that read more than the catalog mark themselves through
+the schema (`catalog_api.schema.cache_policy` sets Cache-Control on the sub-response), and a
+response with errors or a status other than 200 is never shared.
+
+A request is keyed by its raw bytes: method, `Accept`, `Content-Type` and the body (POST) or
+query string (GET). Equal bytes ask for the same thing, so a hit needs no parsing at all.
+"""
+
+import json
+import time
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import Response
+
+from catalog_api.db import Database
+from catalog_api.http_cache.generation import CatalogGeneration
+from catalog_api.http_cache.store import ENTRY_OVERHEAD_BYTES, CachedResponse, ResponseStore
+from catalog_api.http_cache.validators import (
+    PRIVATE,
+    VARY,
+    etag_of,
+    is_graphql_media_type,
+    none_match,
+    public_cache_control,
+)
+from catalog_api.settings import Settings
+from models.base import utc_now
+
+Execute = Callable[[], Awaitable[Response]]
+# Set by the cache itself; everything else the response carried is kept with the entry.
+_OWN_HEADERS = frozenset({"content-length", "etag", "cache-control", "vary"})
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    stored: int = 0
+    not_modified: int = 0
+
+
+class HttpCache:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.max_age = settings.cache_max_age_seconds
+        self.generation = CatalogGeneration(
+            database, settings.cache_poll_interval_seconds, clock=clock, wall_clock=wall_clock
+        )
+        self.store = (
+            ResponseStore(settings.response_cache_entries, settings.response_cache_max_bytes)
+            if settings.response_cache_entries > 0
+            else None
+        )
+        self.stats = CacheStats()
+
+    async def respond(
+        self, request: Request, principal: object | None, execute: Execute
+    ) -> Response:
+        """The response to a GraphQL request over HTTP; `execute` runs it when it must run."""
+        if principal is not None:
+            return _private(await execute())
+        key = await _request_key(request)
+        generation = await self.generation.current()
+        if self.store is not None and key is not None:
+            entry = self.store.get(key, generation)
+            if entry is not None:
+                self.stats.hits += 1
+                return self._public(request, entry.body, entry.headers, entry.etag)
+            self.stats.misses += 1
+        response = await execute()
+        if not is_graphql_media_type(response.headers.get("content-type")):
+            return response  # GraphiQL's page, a stream: not ours to cache
+        if not _shareable(response):
+            return _private(response)
+        body, headers = bytes(response.body), _kept_headers(response)
+        etag = etag_of(headers.get("content-type", ""), body)
+        if self.store is not None and key is not None:
+            size = len(body) + len(key[-1]) + ENTRY_OVERHEAD_BYTES
+            self.store.put(key, CachedResponse(body, headers, etag, generation, size))
+            self.stats.stored += 1
+        return self._public(request, body, headers, etag, response.background)
+
+    def max_age_now(self) -> int:
+        """The configured maximum, cut short by the next scheduled change."""
+        remaining = self.generation.seconds_until_next_change()
+        return self.max_age if remaining is None else min(self.max_age, int(remaining))
+
+    def _public(
+        self,
+        request: Request,
+        body: bytes,
+        headers: Mapping[str, str],
+        etag: str,
+        background: BackgroundTask | None = None,
+    ) -> Response:
+        validators = {
+            "etag": etag,
+            "cache-control": public_cache_control(self.max_age_now()),
+            "vary": VARY,
+        }
+        if none_match(request.headers.get("if-none-match"), etag):
+            self.stats.not_modified += 1
+            return Response(status_code=304, headers=validators, background=background)
+        return Response(body, headers={**headers, **validators}, background=background)
+
+
+async def _request_key(request: Request) -> tuple[Hashable, ...] | None:
+    method = request.method
+    if method == "GET":
+        payload: bytes = request.scope.get("query_string", b"")
+    elif method == "POST":
+        payload = await request.body()  # kept by Starlette: strawberry reads it again
+    else:
+        return None
+    headers = request.headers
+    return (method, headers.get("accept", ""), headers.get("content-type", ""), payload)
+
+
+def _shareable(response: Response) -> bool:
+    """A successful read nobody marked private: status 200, data and no errors."""
+    if response.status_code != 200 or "cache-control" in response.headers:
+        return False
+    if "set-cookie" in response.headers or not isinstance(response.body, bytes | memoryview):
+        return False
+    try:
+        document = json.loads(response.body)
+    except ValueError:
+        return False
+    return (
+        isinstance(document, dict)
+        and document.get("data") is not None
+        and ("errors" not in document)
+    )
+
+
+def _kept_headers(response: Response) -> dict[str, str]:
+    return {name: value for name, value in response.headers.items() if name not in _OWN_HEADERS}
+
+
+def _private(response: Response) -> Response:
+    if "etag" in response.headers:
+        del response.headers["etag"]
+    response.headers["cache-control"] = PRIVATE
+    response.headers["vary"] = VARY
+    return response
