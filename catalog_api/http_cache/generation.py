@@ -3,10 +3,12 @@ longer be what the catalog says now. Cached responses are valid only for the gen
 were computed in.
 
 It moves on
-- at once when this process commits (`Database.on_commit`), before the writer's own response
-  goes out, so no client that saw a write can read around it;
-- when the newest change event's `seq` differs from the last one seen (another process wrote):
-  checked after each local commit and at most every `poll_interval` seconds otherwise;
+- when the newest change event's `seq` differs from the last one seen. Every state change
+  writes one, so this is every write, whichever process made it. It is checked before the next
+  request after each commit of this process (`Database.on_commit` fires before the writer's
+  own response goes out, so no client that saw a write can read around it), and otherwise at
+  most every `poll_interval` seconds (other processes' writes). A commit without events (the
+  announcer finding nothing due) costs one check and keeps the cache;
 - when the next scheduled moment passes (a version takes or leaves effect without any write).
 
 All times are on the monotonic `clock` (injectable for tests); the wall clock is read only to
@@ -48,8 +50,7 @@ class CatalogGeneration:
         database.on_commit(self.committed)
 
     def committed(self) -> None:
-        """A transaction of this process committed: whatever was cached may be out of date."""
-        self.value += 1
+        """A transaction of this process committed: check the head before serving again."""
         self._commits += 1
         self._stale = True
 

@@ -220,6 +220,24 @@ async def test_a_publish_in_this_process_is_read_at_once(
     assert revalidated.status_code == 200 and revalidated.content == after.content
 
 
+async def test_a_commit_without_change_events_keeps_the_cache(
+    database: Database,
+    jinan: SmallJinan,
+    http: httpx.AsyncClient,
+    cache: HttpCache,
+    clock: ManualClock,
+) -> None:
+    await read(http, READ, code=jinan.lixia_item.code)
+    refreshes = cache.generation.refreshes
+
+    async with database.transaction():  # e.g. the announcer finding nothing due
+        pass
+    await read(http, READ, code=jinan.lixia_item.code)
+
+    assert cache.generation.refreshes == refreshes + 1  # the head was checked …
+    assert cache.stats.hits == 1  # … and had not moved
+
+
 async def test_a_publish_by_another_process_is_read_within_the_poll_interval(
     database: Database, jinan: SmallJinan, http: httpx.AsyncClient, clock: ManualClock
 ) -> None:
