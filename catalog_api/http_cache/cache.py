@@ -10,9 +10,10 @@ A request is keyed by its raw bytes: method, `Accept`, `Content-Type` and the bo
 query string (GET). Equal bytes ask for the same thing, so a hit needs no parsing at all.
 """
 
+import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,13 +36,21 @@ from catalog_api.settings import Settings
 from models.base import utc_now
 
 Execute = Callable[[], Awaitable[Response]]
+RequestKey = tuple[str, str, str, bytes]  # method, Accept, Content-Type, body or query string
 # Set by the cache itself; everything else the response carried is kept with the entry.
 _OWN_HEADERS = frozenset({"content-length", "etag", "cache-control", "vary"})
 
 
+@dataclass(frozen=True)
+class _Flight:
+    generation: int
+    entry: "asyncio.Future[CachedResponse | None]"
+
+
 @dataclass
 class CacheStats:
-    hits: int = 0
+    hits: int = 0  # served without executing: from the store, or shared with a running twin
+    shared: int = 0  # of the hits: answered by an equal request that was running
     misses: int = 0
     stored: int = 0
     not_modified: int = 0
@@ -66,6 +75,7 @@ class HttpCache:
             else None
         )
         self.stats = CacheStats()
+        self._flights: dict[RequestKey, _Flight] = {}
 
     async def respond(
         self, request: Request, principal: object | None, execute: Execute
@@ -75,24 +85,54 @@ class HttpCache:
             return _private(await execute())
         key = await _request_key(request)
         generation = await self.generation.current()
-        if self.store is not None and key is not None:
-            entry = self.store.get(key, generation)
-            if entry is not None:
-                self.stats.hits += 1
-                return self._public(request, entry.body, entry.headers, entry.etag)
-            self.stats.misses += 1
-        response = await execute()
+        if self.store is None or key is None:
+            response, _ = self._finish(request, await execute(), None, generation)
+            return response
+        entry = self.store.get(key, generation)
+        flight = self._flights.get(key)
+        if entry is None and flight is not None and flight.generation == generation:
+            # The same request is running for this generation: its answer is as good as a hit.
+            entry = await asyncio.shield(flight.entry)
+            self.stats.shared += entry is not None
+        if entry is not None:
+            self.stats.hits += 1
+            return self._public(request, entry.body, entry.headers, entry.etag)
+        self.stats.misses += 1
+        return await self._lead(request, key, generation, execute)
+
+    async def _lead(
+        self, request: Request, key: RequestKey, generation: int, execute: Execute
+    ) -> Response:
+        """Execute a missed request, sharing its answer with equal requests that arrive
+        meanwhile (after a publish, a hot query would otherwise run once per waiting client)."""
+        flight = _Flight(generation, asyncio.get_running_loop().create_future())
+        self._flights[key] = flight
+        entry = None
+        try:
+            response, entry = self._finish(request, await execute(), key, generation)
+        finally:
+            if self._flights.get(key) is flight:
+                del self._flights[key]
+            flight.entry.set_result(entry)  # None: not shareable, followers execute themselves
+        return response
+
+    def _finish(
+        self, request: Request, response: Response, key: RequestKey | None, generation: int
+    ) -> tuple[Response, CachedResponse | None]:
+        """The executed response with its cache headers, and what may be shared of it."""
         if not is_graphql_media_type(response.headers.get("content-type")):
-            return response  # GraphiQL's page, a stream: not ours to cache
+            return response, None  # GraphiQL's page, a stream: not ours to cache
         if not _shareable(response):
-            return _private(response)
+            return _private(response), None
         body, headers = bytes(response.body), _kept_headers(response)
         etag = etag_of(headers.get("content-type", ""), body)
+        entry = None
         if self.store is not None and key is not None:
             size = len(body) + len(key[-1]) + ENTRY_OVERHEAD_BYTES
-            self.store.put(key, CachedResponse(body, headers, etag, generation, size))
+            entry = CachedResponse(body, headers, etag, generation, size)
+            self.store.put(key, entry)
             self.stats.stored += 1
-        return self._public(request, body, headers, etag, response.background)
+        return self._public(request, body, headers, etag, response.background), entry
 
     def max_age_now(self) -> int:
         """The configured maximum, cut short by the next scheduled change."""
@@ -118,7 +158,7 @@ class HttpCache:
         return Response(body, headers={**headers, **validators}, background=background)
 
 
-async def _request_key(request: Request) -> tuple[Hashable, ...] | None:
+async def _request_key(request: Request) -> RequestKey | None:
     method = request.method
     if method == "GET":
         payload: bytes = request.scope.get("query_string", b"")

@@ -5,6 +5,7 @@ The cache's monotonic clock is a manual one, so "within the poll interval" and "
 scheduled moment" are steps of the test, not sleeps.
 """
 
+import asyncio
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -159,6 +160,18 @@ async def test_a_public_read_has_a_stable_etag_and_is_served_without_executing(
     assert second.headers["content-type"] == "application/json; charset=utf-8"
     assert sql_counter.count == 0  # answered from the response cache
     assert (cache.stats.hits, cache.stats.stored) == (1, 2)
+
+
+async def test_equal_requests_arriving_together_execute_once(
+    jinan: SmallJinan, http: httpx.AsyncClient, cache: HttpCache, clock: ManualClock
+) -> None:
+    responses = await asyncio.gather(
+        *(read(http, READ, code=jinan.lixia_item.code) for _ in range(4))
+    )
+
+    assert len({response.content for response in responses}) == 1
+    assert len({response.headers["etag"] for response in responses}) == 1
+    assert (cache.stats.misses, cache.stats.shared) == (1, 3)
 
 
 async def test_if_none_match_is_answered_304_without_a_body(
