@@ -36,7 +36,7 @@ from catalog_api.settings import Settings
 from models.base import utc_now
 
 Execute = Callable[[], Awaitable[Response]]
-RequestKey = tuple[str, str, str, bytes]  # method, Accept, Content-Type, body or query string
+RequestKey = tuple[str, bytes, bytes, bytes]  # method, Accept, Content-Type, body or query string
 # Set by the cache itself; everything else the response carried is kept with the entry.
 _OWN_HEADERS = frozenset({"content-length", "etag", "cache-control", "vary"})
 
@@ -166,8 +166,15 @@ async def _request_key(request: Request) -> RequestKey | None:
         payload = await request.body()  # kept by Starlette: strawberry reads it again
     else:
         return None
-    headers = request.headers
-    return (method, headers.get("accept", ""), headers.get("content-type", ""), payload)
+    # One pass over the raw headers (a hit costs little else); repeated ones are all kept, in
+    # order, so two requests share a key only if the service would read them alike.
+    accept, content_type = [], []
+    for name, value in request.scope["headers"]:
+        if name == b"accept":
+            accept.append(value)
+        elif name == b"content-type":
+            content_type.append(value)
+    return (method, b"\n".join(accept), b"\n".join(content_type), payload)
 
 
 def _shareable(response: Response) -> bool:
