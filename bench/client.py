@@ -29,6 +29,7 @@ class LoadSpec:
     warmup: float
     duration: float
     max_requests: int  # a hard bound on the measured requests, whatever the duration
+    expected_status: int = 200  # 304 for conditional requests (`expected` is then b"")
 
 
 @dataclass
@@ -47,10 +48,11 @@ class Summary:
     client_cpu: float = 0.0  # CPU seconds the client process used per wall second
 
 
-def http_request(path: str, body: bytes) -> bytes:
+def http_request(path: str, body: bytes, extra_headers: dict[str, str] | None = None) -> bytes:
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (extra_headers or {}).items())
     head = (
         f"POST {path} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
-        f"Accept: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        f"Accept: application/json\r\n{extra}Content-Length: {len(body)}\r\n\r\n"
     )
     return head.encode() + body
 
@@ -78,6 +80,8 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             length = int(value.strip())
+    if length is None and status in (204, 304):
+        return status, b""  # no body by definition
     if length is None:
         raise RuntimeError("response without Content-Length")
     return status, await reader.readexactly(length)
@@ -119,7 +123,7 @@ class _Run:
                 finished = time.perf_counter()
                 if not self.measure_from <= finished <= self.measure_until:
                     continue  # warm-up, or past the end: neither counted nor checked
-                if status != 200:
+                if status != spec.expected_status:
                     self._error(f"HTTP {status}: {body[:200]!r}")
                     continue
                 if body != spec.expected[slot]:

@@ -47,6 +47,12 @@ async def drive(
         duration=duration,
         max_requests=max_requests,
     )
+    return await drive_spec(spec)
+
+
+async def drive_spec(spec: LoadSpec) -> dict[str, Any]:
+    """`drive`, for a load spec built by the caller (other requests, other expectations)."""
+    warmup, duration = spec.warmup, spec.duration
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
     process = context.Process(target=load_process, args=(spec, send), daemon=True)

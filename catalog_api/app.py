@@ -106,6 +106,7 @@ def create_app(
     app.state.settings = settings
     app.state.search = search
     app.state.feed = feed
+    app.state.http_cache = graphql.http_cache
     return app
 
 

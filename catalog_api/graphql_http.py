@@ -179,8 +179,7 @@ class GraphQLOverHTTP(GraphQL[Any, None]):
         sub_response: Response = request.state.sub_response
         codes = {(error.extensions or {}).get("code") for error in result.errors or ()}
         if codes & _APQ_HANDSHAKE:
-            sub_response.status_code = 200
-            sub_response.headers["cache-control"] = "private, no-cache, must-revalidate"
+            sub_response.status_code = 200  # never cached: the HTTP cache marks errors no-store
         elif "TIMEOUT" in codes:
             sub_response.status_code = 504
         elif sub_response.media_type == GRAPHQL_RESPONSE_JSON:

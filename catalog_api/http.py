@@ -3,6 +3,7 @@ per-request context, tokens, local GraphiQL. The HTTP protocol itself (media typ
 codes, persisted queries, the timeout) is in `graphql_http`."""
 
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from catalog_api.catalog.feed import ChangeFeed
 from catalog_api.catalog.search import CatalogSearch
 from catalog_api.db import Database
 from catalog_api.graphql_http import GraphQLOverHTTP
+from catalog_api.http_cache import HttpCache
 from catalog_api.persisted_queries import PersistedQueries
 from catalog_api.schema.context import Context
 from catalog_api.settings import Settings
@@ -70,6 +72,7 @@ class CatalogGraphQL(GraphQLOverHTTP):
         self.search = search
         self.feed = feed
         self.verifier = TokenVerifier(settings)
+        self.http_cache = HttpCache(database, settings)
 
     async def run(
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
@@ -85,7 +88,8 @@ class CatalogGraphQL(GraphQLOverHTTP):
             body = {"errors": [{"message": str(exc), "extensions": {"code": exc.code}}]}
             return Response(self.encode_json(body), status_code=401, headers=_UNAUTHENTICATED)
         request.state.principal = principal
-        return await super().run(request, context, root_value)
+        execute = partial(super().run, request, context, root_value)
+        return await self.http_cache.respond(request, principal, execute)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         principal = getattr(request.state, "principal", None)

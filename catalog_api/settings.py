@@ -138,6 +138,27 @@ class Settings(BaseSettings):
         description="How often subscriptions look for change events nobody announced (another "
         "process on the same SQLite file; PostgreSQL's NOTIFY wakes them at once).",
     )
+    cache_max_age_seconds: int = Field(
+        default=60,
+        ge=0,
+        description="Longest `max-age` given to public GraphQL reads; a scheduled version "
+        "taking effect sooner shortens it.",
+    )
+    response_cache_entries: int = Field(
+        default=1000,
+        ge=0,
+        description="Public GraphQL responses kept in memory per process (0 turns the "
+        "response cache off; ETags and Cache-Control stay).",
+    )
+    response_cache_max_bytes: int = Field(
+        default=64 * 2**20, ge=0, description="Bytes the response cache may hold."
+    )
+    cache_poll_interval_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        description="How often the response cache looks for change events written by other "
+        "processes (commits in this process invalidate it at once; 0: on every request).",
+    )
     jwt_secret: SecretStr | None = Field(
         default=None,
         min_length=32,

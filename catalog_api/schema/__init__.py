@@ -12,6 +12,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from catalog_api.schema.cache_policy import CachePolicy
 from catalog_api.schema.changes import Subscription
 from catalog_api.schema.errors import is_public, masking
 from catalog_api.schema.limits import QueryCostLimit, limit_rules, tag_token_limit
@@ -56,5 +57,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: QueryCostLimit(settings.max_query_cost, settings.max_page_size),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
+            CachePolicy,
         ],
     )

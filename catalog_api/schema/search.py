@@ -16,6 +16,7 @@ import strawberry
 from catalog_api.catalog.kinds import SERVICE_ITEM
 from catalog_api.catalog.queries import items
 from catalog_api.catalog.search import CatalogSearch
+from catalog_api.schema.cache_policy import uncacheable
 from catalog_api.schema.context import Info
 from catalog_api.schema.enums import Channel, ExerciseLevel, ItemType, OnlineDepth, ServiceObject
 from catalog_api.schema.errors import PublicError, bad_argument
@@ -189,6 +190,7 @@ class SearchQueries:
         first: int | None = None,
         after: str | None = None,
     ) -> SearchResult:
+        uncacheable(info)  # the index follows the catalog a moment later
         size = page_size(first, info.context.settings.max_page_size)
         where = (filter or SearchFilter()).to_query()
         try:
@@ -223,6 +225,7 @@ class SearchQueries:
 
     @strawberry.field(description="Item names completing a prefix, in Chinese or pinyin.")
     async def suggest(self, info: Info, prefix: str, first: int | None = 10) -> list[Suggestion]:
+        uncacheable(info)  # the index follows the catalog a moment later
         size = page_size(first, 50)
         with _reachable():
             found = await _search(info).suggest(prefix, size)
@@ -230,6 +233,7 @@ class SearchQueries:
 
     @strawberry.field(description="The search index's backend, lag and health.")
     async def search_status(self, info: Info) -> SearchStatus:
+        uncacheable(info)  # the index follows the catalog a moment later
         status = await _search(info).status()
         lag_seconds = 0.0
         if status.oldest_pending_at is not None:

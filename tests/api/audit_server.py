@@ -14,12 +14,15 @@ from pathlib import Path
 import uvicorn
 
 from catalog_api.app import create_app
+from catalog_api.migrate import upgrade
 from catalog_api.settings import Settings
 
 
 def main(fd: int, folder: Path) -> None:
+    url = f"sqlite+aiosqlite:///{folder / 'catalog.db'}"
+    asyncio.run(upgrade(url))  # a real service runs on a migrated catalog (the HTTP cache reads it)
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder / 'catalog.db'}",
+        database_url=url,
         files_dir=folder / "files",
         search_index_path=folder / "search.db",
         jwt_secret_file=folder / "jwt-secret",

@@ -56,7 +56,7 @@ async def test_automatic_persisted_query_round_trip_then_get(http: httpx.AsyncCl
             }
         ]
     }
-    assert miss.headers["cache-control"] == "private, no-cache, must-revalidate"
+    assert miss.headers["cache-control"] == "private, no-store"  # a CDN must not keep the miss
     assert registered.status_code == 200
     assert "errors" not in registered.json()
     assert by_get.status_code == 200

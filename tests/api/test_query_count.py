@@ -1,5 +1,7 @@
 """Lists cost a fixed number of SQL statements however many items they show (no N+1)."""
 
+from starlette.applications import Starlette
+
 from catalog_api.db import Database
 from catalog_api.settings import Settings
 from tests.api.conftest import GraphQLClient
@@ -22,23 +24,32 @@ PAGE = """
 """
 
 
-async def _statements_for_page(gql: GraphQLClient, sql_counter: SqlCounter) -> tuple[int, int]:
+async def _statements_for_page(
+    app: Starlette, gql: GraphQLClient, sql_counter: SqlCounter
+) -> tuple[int, int]:
+    # After a write the HTTP cache first checks the change-event head (two statements, once per
+    # write, whatever the page): done before counting, so the count is the page's own.
+    await app.state.http_cache.generation.current()
     with sql_counter:
         data = await gql.data(PAGE)
     return len(data["serviceItems"]["edges"]), sql_counter.count
 
 
 async def test_a_page_of_items_costs_the_same_statements_for_2_or_12_items(
-    database: Database, settings: Settings, gql: GraphQLClient, sql_counter: SqlCounter
+    database: Database,
+    settings: Settings,
+    app: Starlette,
+    gql: GraphQLClient,
+    sql_counter: SqlCounter,
 ) -> None:
     await small_jinan(database, settings.files_dir)
-    few = await _statements_for_page(gql, sql_counter)
+    few = await _statements_for_page(app, gql, sql_counter)
     for district in ("370112", "370113", "370114", "370115", "370116"):
         for _ in range(2):
             other = await agency(database, region_code=district, name="区行政审批服务局")
             await published_service_item(database, FOOD_LICENCE, other.uscc)
 
-    many = await _statements_for_page(gql, sql_counter)
+    many = await _statements_for_page(app, gql, sql_counter)
 
     assert (few[0], many[0]) == (2, 12)
     # the page's keys and its rows, then one batch each: versions, agencies, regions, catalog
