@@ -292,9 +292,9 @@ class FeeStandard(Value):
             raise ValueError("收费标准只能是固定金额或金额区间之一")
         if (self.min_amount is None) != (self.max_amount is None):
             raise ValueError("金额区间须同时填写下限和上限")
-        if self.min_amount is not None and self.max_amount is not None:
-            if self.min_amount > self.max_amount:
-                raise ValueError("金额区间下限不能高于上限")
+        low, high = self.min_amount, self.max_amount
+        if low is not None and high is not None and low > high:
+            raise ValueError("金额区间下限不能高于上限")
         if self.has_amount and self.unit is None:
             raise ValueError("有金额的收费标准须写明计费单位，如“元/件”")
         return self

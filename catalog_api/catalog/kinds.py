@@ -79,6 +79,4 @@ INTERMEDIARY_SERVICE = Kind(
     IntermediaryServiceVersion,
     IntermediaryServiceContent,
 )
-KINDS = {
-    kind.name: kind for kind in (CATALOG_ITEM, SERVICE_ITEM, FEE_ITEM, INTERMEDIARY_SERVICE)
-}
+KINDS = {kind.name: kind for kind in (CATALOG_ITEM, SERVICE_ITEM, FEE_ITEM, INTERMEDIARY_SERVICE)}
