@@ -4,6 +4,7 @@ intermediary service is published and lists the item's approval."""
 
 import pytest
 
+from catalog_api.catalog.commands.publish import publish
 from catalog_api.catalog.commands.submit import submit
 from catalog_api.catalog.commands.withdraw import withdraw
 from catalog_api.catalog.errors import ErrorCode
@@ -195,4 +196,40 @@ async def test_an_intermediary_listing_the_items_approval_is_accepted(database):
         database, submit, SERVICE_ITEM, record_id=record.id, expected_lock_version=1, actor=EDITOR
     )
 
+    assert version.status == VersionStatus.IN_REVIEW
+
+
+async def test_publishing_checks_the_fee_item_again(database):
+    # given an item submitted while its fee item was published, which is then withdrawn
+    collector = await agency(database, name="济南市不动产登记中心")
+    fee, _ = await published_fee_item(database, collector.uscc)
+    _, _, record = await charging_draft(database, [{"fee_item": fee.code}])
+    await run(
+        database, submit, SERVICE_ITEM, record_id=record.id, expected_lock_version=1, actor=EDITOR
+    )
+    await run(
+        database,
+        withdraw,
+        FEE_ITEM,
+        record_id=fee.id,
+        expected_lock_version=fee.lock_version,
+        reason="收费项目取消",
+        actor=REVIEWER,
+    )
+
+    # when the reviewer publishes it
+    errors = await refused(
+        database,
+        publish,
+        SERVICE_ITEM,
+        record_id=record.id,
+        expected_lock_version=2,
+        actor=REVIEWER,
+    )
+
+    # then it stays under review
+    assert [(code, path) for code, path, _ in errors] == [
+        (ErrorCode.NOT_FOUND, ("content", "fees", 0, "fee_item"))
+    ]
+    [version] = await versions_of(database, SERVICE_ITEM, record.id)
     assert version.status == VersionStatus.IN_REVIEW
