@@ -70,6 +70,7 @@ async def compose(url: str, n: int, files_dir: Path) -> str:
                 catalog.catalog_items,
                 catalog.service_items,
                 lambda k: bar.advance(bar.task_ids[0], k),
+                fee_items=catalog.fee_items,
             )
     finally:
         await database.dispose()

@@ -5,6 +5,12 @@ from models.audit import AuditEntry
 from models.catalog import CatalogItem, CatalogItemVersion, ServiceItem, ServiceItemVersion
 from models.event import ChangeEvent
 from models.flag import ReviewFlagRow
+from models.list_records import (
+    FeeItem,
+    FeeItemVersion,
+    IntermediaryService,
+    IntermediaryServiceVersion,
+)
 from models.reference import Agency, Region
 from models.webhook import WebhookDelivery, WebhookSubscription
 
@@ -15,6 +21,10 @@ __all__ = [
     "CatalogItem",
     "CatalogItemVersion",
     "ChangeEvent",
+    "FeeItem",
+    "FeeItemVersion",
+    "IntermediaryService",
+    "IntermediaryServiceVersion",
     "Region",
     "ReviewFlagRow",
     "ServiceItem",

@@ -121,3 +121,39 @@ def parse_implementation_code(raw: str) -> ImplementationCode:
     if suffix is not None and not re.fullmatch(r"[0-9]{2}", suffix):
         raise CodeError(f"业务办理项编码最后2位应为数字：{code}")
     return ImplementationCode(uscc, level, basic_code, suffix)
+
+
+# --- codes of the fee and intermediary lists -------------------------------------------------
+
+FEE_ITEM_PREFIX = "SF"  # 收费
+INTERMEDIARY_PREFIX = "ZJ"  # 中介
+_LIST_NAMES = {FEE_ITEM_PREFIX: "收费项目编码", INTERMEDIARY_PREFIX: "中介服务事项编码"}
+LIST_SEQUENCE_MAX = 999
+
+
+def list_code(prefix: str, region_code: str, sequence: int) -> str:
+    """`prefix` + the owning agency's county-level region code (6) + a 3-digit sequence, e.g.
+    SF370100001: the first fee item kept by a Jinan municipal agency."""
+    if not 1 <= sequence <= LIST_SEQUENCE_MAX:
+        raise CodeError(f"{_LIST_NAMES[prefix]}序号已用尽（{region_code[:6]}）")
+    return f"{prefix}{region_code[:6]}{sequence:03d}"
+
+
+def validate_list_code(prefix: str, raw: str, region_code: str) -> str:
+    """An explicit list code: well-formed, and in the owning agency's region."""
+    code, name = normalise(raw), _LIST_NAMES[prefix]
+    if not re.fullmatch(rf"{prefix}[0-9]{{6}}[0-9]{{3}}", code):
+        raise CodeError(f"{name}应为“{prefix}”+6位行政区划代码+3位序号（共11位）：{code}")
+    if code[2:8] != region_code[:6]:
+        raise CodeError(f"{name}中的行政区划代码应为机构所在区划 {region_code[:6]}：{code}")
+    if code[8:] == "000":
+        raise CodeError(f"{name}序号应从001开始：{code}")
+    return code
+
+
+def normalise_list_code(prefix: str, raw: str) -> str:
+    """A reference to a list record by code, normalised and checked for its shape only."""
+    code = normalise(raw)
+    if not re.fullmatch(rf"{prefix}[0-9]{{9}}", code):
+        raise CodeError(f"{_LIST_NAMES[prefix]}格式错误：{code}")
+    return code

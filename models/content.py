@@ -8,13 +8,29 @@ stored, never labels.
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
+from models.codes import (
+    FEE_ITEM_PREFIX,
+    INTERMEDIARY_PREFIX,
+    normalise_catalog_code,
+    normalise_list_code,
+)
 from models.enums import (
     Channel,
     ExerciseLevel,
+    FundManagement,
     HandlingForm,
     HandlingKind,
+    IntermediaryCharging,
     MaterialForm,
     MaterialSource,
     MaterialType,
@@ -22,6 +38,7 @@ from models.enums import (
     OnlineDepth,
     OnlineStage,
     PowerSource,
+    ProviderNature,
     ResultType,
     ServiceObject,
     ServiceScope,
@@ -34,6 +51,12 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=100)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Yuan = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+FeeItemCode = Annotated[str, AfterValidator(lambda raw: normalise_list_code(FEE_ITEM_PREFIX, raw))]
+IntermediaryCode = Annotated[
+    str, AfterValidator(lambda raw: normalise_list_code(INTERMEDIARY_PREFIX, raw))
+]
+CatalogCode = Annotated[str, AfterValidator(normalise_catalog_code)]
 
 MAX_LIST = 100
 
@@ -104,15 +127,15 @@ class ProcessStep(Value):
 
 
 class FeeLine(Value):
-    """收费项目 as the item charges it."""
+    """收费项目 as the item charges it: a published fee item (行政事业性收费清单) by its code.
 
-    name: Name
-    standard: ShortText
-    amount: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    unit: ShortText | None = None
-    basis: ShortText | None = None
-    reducible: bool = False
-    reduction_basis: ShortText | None = None
+    The fee's name, standard and basis live only in the fee item (数据同源); `amount` is what
+    this item charges when it differs from the standard or the standard is a range, and must
+    stay within the standard (checked when the item is submitted)."""
+
+    fee_item: FeeItemCode
+    amount: Yuan | None = None
+    note: ShortText | None = None
 
 
 class Faq(Value):
@@ -219,7 +242,7 @@ class ServiceItemContent(Value):
     charging: bool = False
     fee_basis: ShortText | None = None
     fees: list[FeeLine] = Field(default_factory=list, max_length=MAX_LIST)
-    intermediaries: list[Name] = Field(default_factory=list, max_length=MAX_LIST)
+    intermediaries: list[IntermediaryCode] = Field(default_factory=list, max_length=MAX_LIST)
     faqs: list[Faq] = Field(default_factory=list, max_length=MAX_LIST)
     result: Result | None = None
     address: ShortText | None = None
@@ -239,6 +262,111 @@ class ServiceItemContent(Value):
         _ensure_unique_names(materials)
         return materials
 
+    @field_validator("fees")
+    @classmethod
+    def _fee_items_unique(cls, fees: list[FeeLine]) -> list[FeeLine]:
+        _ensure_unique([fee.fee_item for fee in fees], "收费项目重复")
+        return fees
+
+    @field_validator("intermediaries")
+    @classmethod
+    def _intermediaries_unique(cls, codes: list[str]) -> list[str]:
+        _ensure_unique(codes, "中介服务事项重复")
+        return codes
+
+
+class FeeStandard(Value):
+    """收费标准 as published, with its amount in yuan where it has one: a fixed `amount`
+    (不动产登记费 住宅类 80元/件), a range `min_amount`–`max_amount` (分档计收), or text alone
+    when the standard is a rate or set elsewhere (按…比例, 按省定标准)."""
+
+    text: ShortText
+    amount: Yuan | None = None
+    min_amount: Yuan | None = None
+    max_amount: Yuan | None = None
+    unit: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _one_kind_of_amount(self) -> "FeeStandard":
+        if self.amount is not None and (self.min_amount is not None or self.max_amount is not None):
+            raise ValueError("收费标准只能是固定金额或金额区间之一")
+        if (self.min_amount is None) != (self.max_amount is None):
+            raise ValueError("金额区间须同时填写下限和上限")
+        low, high = self.min_amount, self.max_amount
+        if low is not None and high is not None and low > high:
+            raise ValueError("金额区间下限不能高于上限")
+        if self.has_amount and self.unit is None:
+            raise ValueError("有金额的收费标准须写明计费单位，如“元/件”")
+        return self
+
+    @property
+    def has_amount(self) -> bool:
+        return self.amount is not None or self.max_amount is not None
+
+    @property
+    def ceiling(self) -> Decimal | None:
+        """The most an item may charge under this standard; None when text alone."""
+        return self.amount if self.amount is not None else self.max_amount
+
+    @property
+    def floor(self) -> Decimal | None:
+        """The least it charges without a reduction; None when text alone."""
+        return self.amount if self.amount is not None else self.min_amount
+
+
+class FeeReduction(Value):
+    """减免: who or what is reduced or exempted, and on what basis."""
+
+    description: LongText
+    basis: ShortText | None = None
+
+
+class FeeItemContent(Value):
+    """A fee item (收费项目) of the 行政事业性收费清单. The collecting agency (执收部门) is the
+    record's agency, not content: it decides who may edit the item."""
+
+    name: Name
+    payer: ShortText | None = None
+    standard: FeeStandard
+    basis: list[LegalBasis] = Field(default_factory=list, max_length=MAX_LIST)
+    fund_management: FundManagement = FundManagement.TREASURY
+    reductions: list[FeeReduction] = Field(default_factory=list, max_length=MAX_LIST)
+    note: LongText | None = None
+
+    @property
+    def reducible(self) -> bool:
+        return bool(self.reductions)
+
+
+class IntermediaryServiceContent(Value):
+    """An intermediary service (中介服务事项) an approval requires. The approving agency
+    (审批部门) is the record's agency."""
+
+    name: Name
+    approval_items: list[CatalogCode] = Field(default_factory=list, max_length=MAX_LIST)
+    basis: list[LegalBasis] = Field(default_factory=list, max_length=MAX_LIST)
+    provider_nature: ProviderNature
+    provider_requirements: LongText | None = None
+    service_content: LongText | None = None
+    charging: IntermediaryCharging = IntermediaryCharging.FREE
+    fee_standard: ShortText | None = None
+    fee_basis: ShortText | None = None
+    note: LongText | None = None
+
+    @field_validator("approval_items")
+    @classmethod
+    def _approval_items_unique(cls, codes: list[str]) -> list[str]:
+        _ensure_unique(codes, "审批事项重复")
+        return codes
+
+
+def _ensure_unique(values: list[str], message: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{message}：{value}")
+        seen.add(value)
+
 
 def _ensure_unique_names(materials: list[Material]) -> None:
     seen: set[str] = set()
@@ -253,7 +381,11 @@ __all__ = [
     "Channels",
     "ExerciseLevel",
     "Faq",
+    "FeeItemContent",
     "FeeLine",
+    "FeeReduction",
+    "FeeStandard",
+    "IntermediaryServiceContent",
     "LegalBasis",
     "Material",
     "MaterialNote",

@@ -28,10 +28,12 @@ from pydantic import BaseModel
 NATURAL_KEYS: Mapping[str, str] = {
     "materials": "name",
     "baseline_materials": "name",
-    "fees": "name",
+    "fees": "fee_item",
     "process": "name",
     "faqs": "question",
     "legal_basis": "title",
+    "basis": "title",  # fee items' and intermediary services' bases
+    "reductions": "description",
     "material_notes": "material",
     "steps": "step",  # responsibilities.steps
 }

@@ -213,6 +213,31 @@ class ServiceScope(CodedEnum):
     NATIONWIDE = "4", "全国"
 
 
+class FundManagement(CodedEnum):
+    """资金管理方式 of a fee (行政事业性收费清单)."""
+
+    TREASURY = "1", "缴入国库"
+    FISCAL_ACCOUNT = "2", "缴入财政专户"
+
+
+class ProviderNature(CodedEnum):
+    """机构性质 of those who may provide an intermediary service (中介服务事项清单)."""
+
+    ENTERPRISE = "1", "企业"
+    PUBLIC_INSTITUTION = "2", "事业单位"
+    SOCIAL_ORGANISATION = "3", "社会组织"
+    OTHER = "9", "其他"
+
+
+class IntermediaryCharging(CodedEnum):
+    """Whether and how an intermediary service charges (收费方式)."""
+
+    FREE = "0", "不收费"
+    GOVERNMENT_PRICED = "1", "政府定价"
+    GOVERNMENT_GUIDED = "2", "政府指导价"
+    MARKET = "3", "市场调节价"
+
+
 class RegionLevel(CodedEnum):
     """Level of an administrative region (GB/T 2260 and township codes)."""
 
@@ -244,6 +269,8 @@ class RecordKind(StrEnum):
 
     CATALOG_ITEM = "catalog_item"
     SERVICE_ITEM = "service_item"
+    FEE_ITEM = "fee_item"
+    INTERMEDIARY_SERVICE = "intermediary_service"
 
 
 class ChangeAction(StrEnum):

@@ -5,9 +5,15 @@ caller can report every problem at once instead of the first.
 """
 
 from collections.abc import Iterator
+from decimal import Decimal
 
-from models.content import CatalogItemContent, ServiceItemContent
-from models.enums import HandlingKind, ItemType, OnlineDepth
+from models.content import (
+    CatalogItemContent,
+    FeeItemContent,
+    IntermediaryServiceContent,
+    ServiceItemContent,
+)
+from models.enums import HandlingKind, IntermediaryCharging, ItemType, OnlineDepth
 
 Problem = tuple[tuple[str | int, ...], str]
 
@@ -77,3 +83,47 @@ def _material_problems(
 def _power_problems(content: ServiceItemContent, item_type: ItemType) -> Iterator[Problem]:
     if item_type.is_power and content.power_source is None:
         yield ("power_source",), "行政权力事项须填写权力来源"
+
+
+# --- the fee and intermediary lists -------------------------------------------------------------
+
+
+def fee_item_problems(content: FeeItemContent) -> list[Problem]:
+    """A fee item is published with its policy basis and document number (政策依据及文号)."""
+    problems: list[Problem] = []
+    if not any(basis.document_number for basis in content.basis):
+        problems.append((("basis",), "收费项目须列明政策依据及其文号"))
+    if not content.payer:
+        problems.append((("payer",), "收费项目须写明征收对象"))
+    return problems
+
+
+def fee_amount_problem(amount: Decimal, fee: FeeItemContent) -> str | None:
+    """Why an item may not charge `amount` under `fee`'s standard, if it may not: never above
+    the standard, and below it only where the fee item provides reductions (减免)."""
+    standard = fee.standard
+    ceiling, floor = standard.ceiling, standard.floor
+    if ceiling is not None and amount > ceiling:
+        return f"收费金额 {amount} 元超出收费标准（{standard.text}）"
+    if floor is not None and amount < floor and not fee.reducible:
+        return f"收费金额 {amount} 元低于收费标准（{standard.text}），而该收费项目没有减免政策"
+    return None
+
+
+def intermediary_problems(content: IntermediaryServiceContent) -> list[Problem]:
+    problems: list[Problem] = []
+    if not content.approval_items:
+        problems.append((("approval_items",), "中介服务事项须列明需要它的审批事项"))
+    if not content.basis:
+        problems.append((("basis",), "中介服务事项须列明设定依据"))
+    priced = content.charging in (
+        IntermediaryCharging.GOVERNMENT_PRICED,
+        IntermediaryCharging.GOVERNMENT_GUIDED,
+    )
+    if priced and not content.fee_standard:
+        problems.append((("fee_standard",), "政府定价或指导价的中介服务须写明收费标准"))
+    if priced and not content.fee_basis:
+        problems.append((("fee_basis",), "政府定价或指导价的中介服务须写明收费依据"))
+    if content.charging == IntermediaryCharging.FREE and content.fee_standard:
+        problems.append((("fee_standard",), "不收费的中介服务不应有收费标准"))
+    return problems

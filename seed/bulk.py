@@ -5,7 +5,7 @@ writes the same rows the commands would (records, one published version each, ch
 in batches; the synthetic data is valid by construction and checked by its tests.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any, TypeVar
@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 from sqlalchemy import insert, select
 
 from catalog_api.catalog import events as events_module
-from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM, Kind
+from catalog_api.catalog.kinds import CATALOG_ITEM, FEE_ITEM, SERVICE_ITEM, Kind
 from catalog_api.db import Database
 from models import Agency, CatalogItem, ChangeEvent
 from models.base import new_id, utc_now
 from models.codes import derive_implementation_code, item_type_of_basic_code
 from models.enums import ChangeAction, VersionStatus
-from seed.demo import AgencySeed, CatalogSeed, ServiceSeed
+from seed.demo import AgencySeed, CatalogSeed, ListSeed, ServiceSeed
 
 T = TypeVar("T")
 BATCH = 2000
@@ -38,10 +38,12 @@ async def load_synthetic(
     catalog_items: list[CatalogSeed],
     service_items: Iterable[ServiceSeed],
     progress: Progress = lambda _: None,
+    fee_items: Sequence[ListSeed] = (),
 ) -> int:
     effective_from = utc_now() - timedelta(days=30)
     agency_rows = await _agencies(database, agencies)
     catalog_ids = await _catalog(database, catalog_items, effective_from)
+    await _fee_items(database, fee_items, agency_rows, effective_from)
     loaded = 0
     for batch in _batches(service_items, BATCH):
         records, versions, events = [], [], []
@@ -92,6 +94,27 @@ async def _catalog(
             await tx.session.execute(insert(CatalogItem), records)
             await tx.session.execute(insert(CATALOG_ITEM.version), versions)
         return known
+
+
+async def _fee_items(
+    database: Database,
+    items: Sequence[ListSeed],
+    agencies: dict[str, Any],
+    effective_from: datetime,
+) -> None:
+    """The few fee items the synthetic guides charge, published, unless already there."""
+    async with database.transaction() as tx:
+        known = set((await tx.session.execute(select(FEE_ITEM.record.code))).scalars())
+        for item in (i for i in items if i.code not in known):
+            record = {
+                **_stamps(effective_from),
+                "id": new_id(),
+                "code": item.code,
+                "agency_id": agencies[item.agency_uscc].id,
+            }
+            await tx.session.execute(insert(FEE_ITEM.record), [record])
+            version = _version(FEE_ITEM, record["id"], item.content, effective_from)
+            await tx.session.execute(insert(FEE_ITEM.version), [version])
 
 
 def _service_rows(

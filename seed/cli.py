@@ -35,6 +35,7 @@ async def _demo(database: Database, settings: Settings, progress: ProgressFactor
     return (
         f"已载入：区划 {summary.regions} 个，实施主体 {summary.agencies} 个，"
         f"附件 {summary.files} 个，基本目录事项 {summary.catalog_items} 项，"
+        f"收费项目 {summary.fee_items} 项，中介服务事项 {summary.intermediary_services} 项，"
         f"实施清单事项 {summary.service_items} 项（其中 {summary.revised} 项有修订版本）。"
     )
 
@@ -52,6 +53,7 @@ async def _synthetic(
             catalog.catalog_items,
             catalog.service_items,
             lambda k: bar.advance(bar.task_ids[0], k),
+            fee_items=catalog.fee_items,
         )
     return (
         f"已载入合成数据：实施清单事项 {loaded} 项，基本目录事项 {len(catalog.catalog_items)} 项。"

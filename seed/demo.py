@@ -9,11 +9,13 @@ result to the database commands.
 from seed.catalog_data import load_catalog
 from seed.forms import demo_attachments
 from seed.guides import build_service_items
+from seed.lists import load_fee_items, load_intermediaries
 from seed.records import (
     AgencySeed,
     CatalogSeed,
     DemoCatalog,
     FileSeed,
+    ListSeed,
     RegionSeed,
     ServiceSeed,
 )
@@ -24,6 +26,7 @@ __all__ = [
     "CatalogSeed",
     "DemoCatalog",
     "FileSeed",
+    "ListSeed",
     "RegionSeed",
     "ServiceSeed",
     "load_demo",
@@ -40,4 +43,6 @@ def load_demo() -> DemoCatalog:
         catalog_items=[entry.seed for entry in catalog],
         service_items=build_service_items(catalog, agencies, files),
         files=list(files.files),
+        fee_items=load_fee_items(agencies),
+        intermediary_services=load_intermediaries(agencies),
     )

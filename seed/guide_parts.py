@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from models.content import Channels, Faq, FeeLine, Result
+from models.content import Channels, Faq, Result
 from models.enums import HandlingForm, OnlineDepth, OnlineStage, ResultType
 from seed.forms import Attachments
 from seed.yaml_data import member
@@ -87,23 +87,6 @@ def handling_forms(chosen: Channels, depth: OnlineDepth) -> list[HandlingForm]:
     if chosen.express:
         forms.append(HandlingForm.EXPRESS)
     return forms
-
-
-def fee_lines(keys: list[str], catalogue: Mapping[str, Mapping[str, Any]]) -> list[FeeLine]:
-    lines = []
-    for key in keys:
-        spec = catalogue[key]
-        lines.append(FeeLine(
-            name=key, standard=spec["standard"], amount=spec.get("amount"), unit=spec.get("unit"),
-            basis=spec["basis"], reducible=spec.get("reducible", False),
-            reduction_basis=spec.get("reduction"),
-        ))
-    return lines
-
-
-def fee_basis(lines: list[FeeLine]) -> str | None:
-    bases = list(dict.fromkeys(line.basis for line in lines if line.basis))
-    return "；".join(bases) or None
 
 
 def faqs(

@@ -6,10 +6,7 @@ promise shorter limits, some have moved verification online (全程网办) where
 allows it, windows and booking differ. Local phones, hall, hours and units come from the agency.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 from models.codes import derive_implementation_code
 from models.content import Channels, MaterialNote, ProcessStep, ServiceItemContent, TimeLimit
@@ -25,13 +22,14 @@ from models.enums import (
     TimeUnit,
 )
 from seed import guide_parts as parts
+from seed import lists
 from seed.catalog_data import CatalogEntry
 from seed.forms import Attachments
 from seed.materials import materials
 from seed.procedures import process_steps, responsibilities
 from seed.records import ServiceSeed
 from seed.reference import AgencyProfile
-from seed.yaml_data import member, read_yaml, stable_int, time_limit
+from seed.yaml_data import member, stable_int, time_limit
 
 # Powers the agency exercises on its own initiative: nobody applies, nobody travels.
 EX_OFFICIO = frozenset({ItemType.ADMINISTRATIVE_PENALTY, ItemType.ADMINISTRATIVE_COERCION,
@@ -58,11 +56,6 @@ class _Plan:
     express: bool
     upgraded: bool
     ex_officio: bool
-
-
-@lru_cache(maxsize=1)
-def _fees() -> Mapping[str, Mapping[str, Any]]:
-    return read_yaml("fees.yaml")
 
 
 def _local_promise(base: TimeLimit | None, agency: AgencyProfile, code: str) -> TimeLimit | None:
@@ -161,7 +154,8 @@ def guide_content(
     guide, seed = entry.guide, agency.seed
     plan = _plan(entry, agency)
     _check_limits(entry, plan)
-    fees = parts.fee_lines(guide.get("fees", []), _fees())
+    fee_names = guide.get("fees", [])
+    fees = lists.fee_lines(fee_names)
     outcome = parts.result(guide.get("result"), files)
     chosen = _channels(entry, agency, plan, bool(fees))
     licensing = entry.item_type is ItemType.ADMINISTRATIVE_LICENSING
@@ -184,9 +178,9 @@ def guide_content(
         material_notes=_material_notes(entry, plan),
         process=_process(entry, plan),
         charging=bool(fees),
-        fee_basis=parts.fee_basis(fees),
+        fee_basis=lists.fee_basis(fee_names),
         fees=fees,
-        intermediaries=guide.get("intermediaries", []),
+        intermediaries=lists.intermediary_codes(guide.get("intermediaries", [])),
         faqs=parts.faqs(guide.get("faqs"), seed.short_name or seed.name, seed.phone or "",
                         plan.ex_officio),
         result=outcome,

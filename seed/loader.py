@@ -14,11 +14,21 @@ from sqlalchemy import select
 
 from catalog_api.catalog.commands import publish, submit, update_draft
 from catalog_api.catalog.commands.create_catalog_item import create_catalog_item
+from catalog_api.catalog.commands.create_list_record import (
+    create_fee_item,
+    create_intermediary_service,
+)
 from catalog_api.catalog.commands.create_service_item import create_service_item
 from catalog_api.catalog.commands.store_attachment import store_attachment
-from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM, Kind
+from catalog_api.catalog.kinds import (
+    CATALOG_ITEM,
+    FEE_ITEM,
+    INTERMEDIARY_SERVICE,
+    SERVICE_ITEM,
+    Kind,
+)
 from catalog_api.db import Database, Tx
-from models import Agency, CatalogItem, Region, ServiceItem
+from models import Agency, CatalogItem, FeeItem, IntermediaryService, Region, ServiceItem
 from models.base import utc_now
 from models.codes import derive_implementation_code
 from models.content import ServiceItemContent, TimeLimit
@@ -28,6 +38,7 @@ from seed.demo import (
     CatalogSeed,
     DemoCatalog,
     FileSeed,
+    ListSeed,
     RegionSeed,
     ServiceSeed,
 )
@@ -44,6 +55,8 @@ class LoadSummary:
     agencies: int = 0
     files: int = 0
     catalog_items: int = 0
+    fee_items: int = 0
+    intermediary_services: int = 0
     service_items: int = 0
     revised: int = 0
 
@@ -65,6 +78,12 @@ async def load_demo(
                 await _catalog_item(tx, item, now - CATALOG_SINCE)
             summary.catalog_items += 1
         progress(1)
+    # the lists before the guides that link to them (intermediaries after the catalog they name)
+    for seed in demo.fee_items:
+        summary.fee_items += await _list_record(database, FEE_ITEM, seed, existing, now)
+    for seed in demo.intermediary_services:
+        loaded = await _list_record(database, INTERMEDIARY_SERVICE, seed, existing, now)
+        summary.intermediary_services += loaded
     for index, service in enumerate(demo.service_items):
         if _service_code(service) not in existing:
             async with database.transaction() as tx:
@@ -107,9 +126,10 @@ async def store_files(database: Database, files_dir: Path, files: list[FileSeed]
 
 async def _existing_codes(database: Database) -> set[str]:
     async with database.read() as session:
-        catalog = (await session.execute(select(CatalogItem.code))).scalars()
-        services = (await session.execute(select(ServiceItem.code))).scalars()
-        return {*catalog, *services}
+        codes: set[str] = set()
+        for table in (CatalogItem, FeeItem, IntermediaryService, ServiceItem):
+            codes.update((await session.execute(select(table.code))).scalars())
+        return codes
 
 
 def _service_code(service: ServiceSeed) -> str:
@@ -117,6 +137,26 @@ def _service_code(service: ServiceSeed) -> str:
     return derive_implementation_code(
         service.agency_uscc, service.level, code[:12], code[12:] or None
     )
+
+
+async def _list_record(
+    database: Database, kind: Kind, seed: ListSeed, existing: set[str], now: datetime
+) -> int:
+    """A fee item or intermediary service, published since the catalog; 0 if already there."""
+    if seed.code in existing:
+        return 0
+    create = create_fee_item if kind is FEE_ITEM else create_intermediary_service
+    async with database.transaction() as tx:
+        record, _ = await create(
+            tx,
+            agency_uscc=seed.agency_uscc,
+            code=seed.code,
+            content=seed.content.model_dump(mode="json"),
+            actor=ACTOR,
+            change_note="首次发布",
+        )
+        await _publish(tx, kind, record, now - CATALOG_SINCE)
+    return 1
 
 
 async def _catalog_item(tx: Tx, item: CatalogSeed, effective_from: datetime) -> None:

@@ -1,8 +1,13 @@
 """The seed records handed to the loader: plain frozen dataclasses around validated content."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from models.content import CatalogItemContent, ServiceItemContent
+from models.content import (
+    CatalogItemContent,
+    FeeItemContent,
+    IntermediaryServiceContent,
+    ServiceItemContent,
+)
 from models.enums import AgencyNature, ExerciseLevel, RegionLevel
 
 
@@ -44,6 +49,15 @@ class ServiceSeed:
 
 
 @dataclass(frozen=True)
+class ListSeed:
+    """A fee item or intermediary service with its explicit code and owning agency."""
+
+    code: str
+    agency_uscc: str
+    content: FeeItemContent | IntermediaryServiceContent
+
+
+@dataclass(frozen=True)
 class FileSeed:
     """A blank form, filled sample or result sample; referenced by `hashlib.sha256(data)`."""
 
@@ -59,3 +73,5 @@ class DemoCatalog:
     catalog_items: list[CatalogSeed]
     service_items: list[ServiceSeed]
     files: list[FileSeed]
+    fee_items: list[ListSeed] = field(default_factory=list)
+    intermediary_services: list[ListSeed] = field(default_factory=list)

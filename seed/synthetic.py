@@ -15,10 +15,18 @@ from dataclasses import dataclass, field
 
 from models.codes import uscc_check_char
 from models.enums import AgencyNature, ExerciseLevel
-from seed.records import AgencySeed, CatalogSeed, FileSeed, RegionSeed, ServiceSeed
+from seed.records import AgencySeed, CatalogSeed, FileSeed, ListSeed, RegionSeed, ServiceSeed
 from seed.reference import load_agencies, load_regions
 from seed.synthetic_catalog import SampleRegistry, build_department_catalog, generic_forms
-from seed.synthetic_guides import VARIANT_BY_ROLL, GuideStamper, Leaf, Stamp, Variant, variants
+from seed.synthetic_guides import (
+    FEE_ITEMS,
+    VARIANT_BY_ROLL,
+    GuideStamper,
+    Leaf,
+    Stamp,
+    Variant,
+    variants,
+)
 from seed.synthetic_parts import DEPARTMENTS, DIRECTIONS, STREET_NAMES, Department
 from seed.yaml_data import read_yaml
 
@@ -80,6 +88,7 @@ class SyntheticCatalog:
     catalog_items: list[CatalogSeed]
     files: list[FileSeed]
     _plan: _Plan = field(repr=False, compare=False)
+    fee_items: list[ListSeed] = field(default_factory=list)
 
     @property
     def service_items(self) -> Iterator[ServiceSeed]:
@@ -180,5 +189,8 @@ def synthetic_catalog(n: int, seed: int = 7) -> SyntheticCatalog:
         catalog += items
         leaves.append(dept_leaves)
     implementers = [who.seed for group in bureaus for who in group] + [s.seed for s in streets]
+    # the fee items are collected by the first city bureau (the demo's where it has one)
+    collector = bureaus[0][0].seed.uscc
+    fee_items = [ListSeed(code, collector, content) for code, content in FEE_ITEMS.items()]
     return SyntheticCatalog(n, seed, regions, implementers, catalog,
-                            form_files + samples.files, _Plan(bureaus, streets, leaves))
+                            form_files + samples.files, _Plan(bureaus, streets, leaves), fee_items)

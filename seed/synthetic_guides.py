@@ -14,7 +14,10 @@ from models.content import (
     CatalogItemContent,
     Channels,
     Faq,
+    FeeItemContent,
     FeeLine,
+    FeeStandard,
+    LegalBasis,
     Responsibilities,
     Result,
     ServiceItemContent,
@@ -44,10 +47,26 @@ VARIANTS = (
 VARIANT_BY_ROLL = (0, 0, 0, 0, 1, 1, 2, 2, 2, 3)  # 60% zero trips, the rest one (or two)
 TRIP_REASONS = ("需现场核验申请人身份并签字确认", "需现场核验申请材料原件",
                 "需现场踏勘核查申请人经营场所")
-LEVY_FEE = FeeLine(name="行政事业性收费", standard="按照山东省行政事业性收费目录清单规定的标准征收",
-                   basis="《山东省行政事业性收费目录清单》", unit="元/件")
-CERTIFICATE_FEE = FeeLine(name="证书工本费", standard="每本10元", amount=Decimal("10.00"),
-                          unit="元/本", basis="《山东省行政事业性收费目录清单》")
+# The two fee items synthetic guides charge (sequences 9xx: never a demo code).
+_FEE_LIST = [
+    LegalBasis(title="《山东省行政事业性收费目录清单》", document_number="鲁财税〔2019〕1号")
+]
+LEVY_FEE_ITEM = FeeItemContent(
+    name="行政事业性收费（按省定标准）",
+    payer="依法应当缴费的单位和个人",
+    standard=FeeStandard(text="按照山东省行政事业性收费目录清单规定的标准征收"),
+    basis=_FEE_LIST,
+)
+CERTIFICATE_FEE_ITEM = FeeItemContent(
+    name="证书工本费",
+    payer="领取证书的申请人",
+    standard=FeeStandard(text="每本10元", amount=Decimal("10.00"), unit="元/本"),
+    basis=_FEE_LIST,
+)
+LEVY_FEE = FeeLine(fee_item="SF370100901")
+CERTIFICATE_FEE = FeeLine(fee_item="SF370100902")
+FEE_ITEMS = {LEVY_FEE.fee_item: LEVY_FEE_ITEM, CERTIFICATE_FEE.fee_item: CERTIFICATE_FEE_ITEM}
+FEE_BASIS = "《山东省行政事业性收费目录清单》（鲁财税〔2019〕1号）"
 _PLACEHOLDER = {"consult_phone": "0531-00000000", "supervise_phone": "0531-00000001"}
 
 
@@ -121,7 +140,7 @@ def _build(leaf: Leaf, trips: int, depth: OnlineDepth, share: int) -> Variant:
         handling_forms=parts.handling_forms(probe, depth),
         process=process_steps(_process_template(leaf, promised), promised),
         charging=bool(fees),
-        fee_basis=parts.fee_basis(fees),
+        fee_basis=FEE_BASIS if fees else None,
         fees=fees,
         result=outcome,
         themes=[leaf.content.supervising_department.removeprefix("济南市")]

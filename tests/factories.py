@@ -15,11 +15,21 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 
 from catalog_api.catalog.commands.create_catalog_item import create_catalog_item
+from catalog_api.catalog.commands.create_list_record import (
+    create_fee_item,
+    create_intermediary_service,
+)
 from catalog_api.catalog.commands.create_service_item import create_service_item
 from catalog_api.catalog.commands.publish import publish
 from catalog_api.catalog.commands.submit import submit
 from catalog_api.catalog.errors import DomainError, ErrorCode, Path
-from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM, Kind
+from catalog_api.catalog.kinds import (
+    CATALOG_ITEM,
+    FEE_ITEM,
+    INTERMEDIARY_SERVICE,
+    SERVICE_ITEM,
+    Kind,
+)
 from catalog_api.db import Database, Tx
 from models import (
     Agency,
@@ -136,6 +146,43 @@ def service_content(**overrides: Any) -> dict[str, Any]:
     return content
 
 
+def fee_item_content(**overrides: Any) -> dict[str, Any]:
+    """不动产登记费（住宅）: a fixed standard, a basis with its 文号, and a reduction."""
+    content: dict[str, Any] = {
+        "name": "不动产登记费（住宅）",
+        "payer": "申请住宅类不动产登记的权利人",
+        "standard": {"text": "住宅类不动产登记每件80元", "amount": "80.00", "unit": "元/件"},
+        "basis": [
+            {
+                "title": "《国家发展改革委 财政部关于不动产登记收费标准等有关问题的通知》",
+                "document_number": "发改价格规〔2016〕2559号",
+            }
+        ],
+        "fund_management": "1",
+        "reductions": [
+            {
+                "description": "小微企业（含个体工商户）申请不动产登记的，免征不动产登记费",
+                "basis": "财税〔2019〕45号",
+            }
+        ],
+    }
+    content.update(overrides)
+    return content
+
+
+def intermediary_content(approval_items: list[str], **overrides: Any) -> dict[str, Any]:
+    content: dict[str, Any] = {
+        "name": "建设工程设计方案编制",
+        "approval_items": approval_items,
+        "basis": [{"title": "《中华人民共和国城乡规划法》", "article": "第四十条"}],
+        "provider_nature": "1",
+        "provider_requirements": "具有相应等级建筑工程设计资质的设计单位",
+        "charging": "3",
+    }
+    content.update(overrides)
+    return content
+
+
 # --- records through the commands --------------------------------------------------------------
 
 
@@ -197,6 +244,45 @@ async def published_service_item(
     record, _ = await service_item_draft(database, catalog_code, agency_uscc, level, **content)
     version = await submit_and_publish(database, SERVICE_ITEM, record)
     return record, version
+
+
+async def fee_item_draft(
+    database: Database, agency_uscc: str, code: str | None = None, **content: Any
+) -> tuple[Any, Any]:
+    async with database.transaction() as tx:
+        return await create_fee_item(
+            tx,
+            agency_uscc=agency_uscc,
+            code=code,
+            content=fee_item_content(**content),
+            actor=EDITOR,
+        )
+
+
+async def published_fee_item(
+    database: Database, agency_uscc: str, code: str | None = None, **content: Any
+) -> tuple[Any, Any]:
+    record, _ = await fee_item_draft(database, agency_uscc, code, **content)
+    return record, await submit_and_publish(database, FEE_ITEM, record)
+
+
+async def intermediary_draft(
+    database: Database, agency_uscc: str, approval_items: list[str], **content: Any
+) -> tuple[Any, Any]:
+    async with database.transaction() as tx:
+        return await create_intermediary_service(
+            tx,
+            agency_uscc=agency_uscc,
+            content=intermediary_content(approval_items, **content),
+            actor=EDITOR,
+        )
+
+
+async def published_intermediary(
+    database: Database, agency_uscc: str, approval_items: list[str], **content: Any
+) -> tuple[Any, Any]:
+    record, _ = await intermediary_draft(database, agency_uscc, approval_items, **content)
+    return record, await submit_and_publish(database, INTERMEDIARY_SERVICE, record)
 
 
 async def agency(database: Database, **kwargs: Any) -> Agency:

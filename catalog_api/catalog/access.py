@@ -1,9 +1,11 @@
 """Who may do what to which record.
 
-Editors write their own agencies' service items (an agency in their scope: one of their agency
-USCCs, or any agency in one of their regions or below); reviewers publish, reject and withdraw
-in their scope what someone else submitted (four eyes); catalog administrators own the basic
-catalog and may act on any service item. Anonymous readers see published data only.
+Editors write their own agencies' records (an agency in their scope: one of their agency
+USCCs, or any agency in one of their regions or below): service items of the implementing
+agency, fee items of the collecting agency, intermediary services of the approving agency.
+Reviewers publish, reject and withdraw in their scope what someone else submitted (four eyes);
+catalog administrators own the basic catalog and may act on any record. Anonymous readers see
+published data only.
 """
 
 from enum import StrEnum
@@ -13,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_api.auth import Principal, Role
 from catalog_api.catalog.queries.reference import region_and_descendants
-from models import Agency, ServiceItem
+from models import Agency
 
 
 class Action(StrEnum):
@@ -39,7 +41,7 @@ async def ensure_may(
     session: AsyncSession, principal: Principal, action: Action, record: Any, agency: Agency | None
 ) -> None:
     """Raise Forbidden unless `principal` may do `action` to `record` (a catalog item when
-    `agency` is None, else a service item of that agency)."""
+    `agency` is None, else a record that agency owns)."""
     if principal.has(Role.CATALOG_ADMIN):
         return
     if agency is None:
@@ -57,9 +59,11 @@ def ensure_four_eyes(principal: Principal, submitted_by: str | None, *, enabled:
 
 
 async def agency_of(session: AsyncSession, record: Any) -> Agency | None:
-    if isinstance(record, ServiceItem):
-        return await session.get_one(Agency, record.agency_id)
-    return None
+    """The agency that owns a record; None for the basic catalog, which administrators own."""
+    agency_id = getattr(record, "agency_id", None)
+    if agency_id is None:
+        return None
+    return await session.get_one(Agency, agency_id)
 
 
 _ROLE_NAMES = {Role.EDITOR: "编辑", Role.REVIEWER: "审核", Role.CATALOG_ADMIN: "目录管理员"}

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import text
 
 from catalog_api.db import Tx
-from models import Agency, AuditEntry, ChangeEvent, ServiceItem
+from models import Agency, AuditEntry, ChangeEvent
 from models.enums import ChangeAction
 from models.versioning import RecordColumns, VersionColumns
 
@@ -39,8 +39,8 @@ async def record_change(
 ) -> ChangeEvent:
     await lock_sequence(tx)
     region_code = agency_uscc = None
-    if isinstance(record, ServiceItem):
-        agency = await tx.session.get_one(Agency, record.agency_id)
+    if (agency_id := getattr(record, "agency_id", None)) is not None:
+        agency = await tx.session.get_one(Agency, agency_id)
         region_code, agency_uscc = agency.region_code, agency.uscc
     event = ChangeEvent(
         kind=kind,

@@ -17,6 +17,7 @@ from catalog_api.schema.changes import Subscription
 from catalog_api.schema.errors import is_public, masking
 from catalog_api.schema.limits import QueryCostLimit, limit_rules, tag_token_limit
 from catalog_api.schema.mutations.items import ItemMutations
+from catalog_api.schema.mutations.lists import ListMutations
 from catalog_api.schema.mutations.records import RecordMutations
 from catalog_api.schema.query import Query
 from catalog_api.settings import Settings
@@ -25,7 +26,7 @@ log = logging.getLogger("catalog_api.graphql")
 
 
 @strawberry.type
-class Mutation(ItemMutations, RecordMutations):
+class Mutation(ItemMutations, ListMutations, RecordMutations):
     """Editors' writes; each runs in one transaction of its own."""
 
 

@@ -18,16 +18,15 @@ from catalog_api.schema.context import Info
 from catalog_api.schema.errors import PublicError, bad_argument
 from catalog_api.schema.ids import to_global_id
 from catalog_api.schema.pagination import Edge, PageInfo, decode_cursor, encode_cursor, page_size
+from catalog_api.schema.views import VIEWS
 from models import enums
 from models.codes import CodeError, normalise, validate_uscc
 
 ChangeAction = strawberry.enum(enums.ChangeAction, description="What happened (变更类型).")
 
 MAX_FILTER_VALUES = 100
-TYPE_NAMES = {
-    enums.RecordKind.CATALOG_ITEM: "CatalogItem",
-    enums.RecordKind.SERVICE_ITEM: "ServiceItem",
-}
+# GraphQL type name of each kind, from the one registry the node lookups use
+TYPE_NAMES = {kind.name: type_name for type_name, (kind, _view) in VIEWS.items()}
 
 
 @strawberry.input(

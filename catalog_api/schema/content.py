@@ -1,7 +1,5 @@
 """The guide's value types as GraphQL objects, built from the validated content models."""
 
-from decimal import Decimal
-
 import strawberry
 
 from catalog_api.schema.context import Info
@@ -109,17 +107,6 @@ class ProcessStep:
     description: str | None
     handler: str | None
     time_limit: TimeLimit | None
-
-
-@strawberry.type(description="A fee the item charges (收费项目).")
-class FeeLine:
-    name: str
-    standard: str
-    amount: Decimal | None
-    unit: str | None
-    basis: str | None
-    reducible: bool
-    reduction_basis: str | None
 
 
 @strawberry.type(description="A frequently asked question (常见问题).")

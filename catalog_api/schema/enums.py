@@ -35,3 +35,14 @@ class CatalogNodeKind(Enum):
     MAIN = "main"
     SUB = "sub"
     HANDLING = "handling"
+
+
+FundManagement = strawberry.enum(
+    enums.FundManagement, description="Fund management (资金管理方式)."
+)
+ProviderNature = strawberry.enum(
+    enums.ProviderNature, description="Nature of an intermediary provider (机构性质)."
+)
+IntermediaryCharging = strawberry.enum(
+    enums.IntermediaryCharging, description="Whether and how an intermediary charges (收费方式)."
+)

@@ -10,8 +10,10 @@ import strawberry
 
 from catalog_api.schema.enums import (
     ExerciseLevel,
+    FundManagement,
     HandlingForm,
     HandlingKind,
+    IntermediaryCharging,
     MaterialForm,
     MaterialSource,
     MaterialType,
@@ -19,6 +21,7 @@ from catalog_api.schema.enums import (
     OnlineDepth,
     OnlineStage,
     PowerSource,
+    ProviderNature,
     ResultType,
     ServiceObject,
     ServiceScope,
@@ -76,15 +79,13 @@ class ProcessStepInput:
     time_limit: TimeLimitInput | None = UNSET
 
 
-@strawberry.input(description="A fee line (收费项目).")
+@strawberry.input(description="A fee line (收费项目): a published fee item by its code.")
 class FeeLineInput:
-    name: str | None = UNSET
-    standard: str | None = UNSET
-    amount: str | None = strawberry.field(default=UNSET, description='Decimal, e.g. "80.00".')
-    unit: str | None = UNSET
-    basis: str | None = UNSET
-    reducible: bool | None = UNSET
-    reduction_basis: str | None = UNSET
+    fee_item: str | None = strawberry.field(default=UNSET, description="收费项目编码 (SF…).")
+    amount: str | None = strawberry.field(
+        default=UNSET, description='What this item charges (元), within the standard, e.g. "40.00".'
+    )
+    note: str | None = UNSET
 
 
 @strawberry.input(description="A frequently asked question.")
@@ -161,7 +162,9 @@ class ServiceItemContentInput:
     charging: bool | None = UNSET
     fee_basis: str | None = UNSET
     fees: list[FeeLineInput] | None = UNSET
-    intermediaries: list[str] | None = UNSET
+    intermediaries: list[str] | None = strawberry.field(
+        default=UNSET, description="Codes of required intermediary services (ZJ…)."
+    )
     faqs: list[FaqInput] | None = UNSET
     result: ResultInput | None = UNSET
     address: str | None = UNSET
@@ -174,6 +177,50 @@ class ServiceItemContentInput:
     special_procedure: str | None = UNSET
     responsibilities: ResponsibilitiesInput | None = UNSET
     notes: str | None = UNSET
+
+
+@strawberry.input(description="A fee standard (收费标准); amounts are decimals in yuan.")
+class FeeStandardInput:
+    text: str | None = UNSET
+    amount: str | None = strawberry.field(default=UNSET, description='Fixed amount, e.g. "80.00".')
+    min_amount: str | None = UNSET
+    max_amount: str | None = UNSET
+    unit: str | None = strawberry.field(default=UNSET, description="e.g. 元/件.")
+
+
+@strawberry.input(description="A reduction or exemption (减免) and its basis.")
+class FeeReductionInput:
+    description: str | None = UNSET
+    basis: str | None = UNSET
+
+
+@strawberry.input(description="A fee item (收费项目) of the 行政事业性收费清单.")
+class FeeItemContentInput:
+    name: str | None = UNSET
+    payer: str | None = strawberry.field(default=UNSET, description="征收对象.")
+    standard: FeeStandardInput | None = UNSET
+    basis: list[LegalBasisInput] | None = strawberry.field(
+        default=UNSET, description="政策依据, with 文号 (document number)."
+    )
+    fund_management: FundManagement | None = UNSET
+    reductions: list[FeeReductionInput] | None = UNSET
+    note: str | None = UNSET
+
+
+@strawberry.input(description="An intermediary service (中介服务事项).")
+class IntermediaryServiceContentInput:
+    name: str | None = UNSET
+    approval_items: list[str] | None = strawberry.field(
+        default=UNSET, description="Basic codes of the approval items that require it."
+    )
+    basis: list[LegalBasisInput] | None = UNSET
+    provider_nature: ProviderNature | None = UNSET
+    provider_requirements: str | None = UNSET
+    service_content: str | None = UNSET
+    charging: IntermediaryCharging | None = UNSET
+    fee_standard: str | None = UNSET
+    fee_basis: str | None = UNSET
+    note: str | None = UNSET
 
 
 def to_data(value: Any) -> Any:

@@ -62,6 +62,25 @@ def _by_kind(database: Database, fetch: Any, empty: Any) -> DataLoader[tuple[str
     return DataLoader(load_fn=load)
 
 
+def _by_code(database: Database) -> DataLoader[tuple[str, str, datetime], Any]:
+    """Keys are (kind name, code, moment): the version in force then; one query per kind and
+    moment in the batch."""
+
+    async def load(keys: list[tuple[str, str, datetime]]) -> list[Any]:
+        groups: dict[tuple[str, datetime], list[str]] = defaultdict(list)
+        for kind_name, code, at in keys:
+            groups[(kind_name, at)].append(code)
+        found: dict[tuple[str, str, datetime], Any] = {}
+        async with database.read() as session:
+            for (kind_name, at), codes in groups.items():
+                shown = await items.in_force_by_codes(session, KINDS[kind_name], codes, at)
+                for code, value in shown.items():
+                    found[(kind_name, code, at)] = value
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass
 class Loaders:
     agency_by_id: DataLoader[uuid.UUID, Any]
@@ -75,6 +94,7 @@ class Loaders:
     public_versions: DataLoader[tuple[str, uuid.UUID], list[Any]]
     open_draft: DataLoader[tuple[str, uuid.UUID], Any]
     open_flags: DataLoader[uuid.UUID, list[Any]]
+    in_force_by_code: DataLoader[tuple[str, str, datetime], Any]
 
 
 def build_loaders(database: Database) -> Loaders:
@@ -93,4 +113,5 @@ def build_loaders(database: Database) -> Loaders:
         public_versions=_by_kind(database, history.public_versions, []),
         open_draft=_by_kind(database, history.open_drafts, None),
         open_flags=_simple(database, history.open_flags),
+        in_force_by_code=_by_code(database),
     )

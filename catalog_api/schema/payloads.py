@@ -7,6 +7,7 @@ import strawberry
 
 from catalog_api.catalog.errors import DomainError, ErrorCode
 from catalog_api.schema.catalog_items import CatalogItem
+from catalog_api.schema.list_records import FeeItem, IntermediaryService
 from catalog_api.schema.service_items import ServiceItem
 from catalog_api.schema.versioned import Versioned
 
@@ -29,6 +30,18 @@ class CatalogItemPayload:
 @strawberry.type
 class ServiceItemPayload:
     service_item: ServiceItem | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class FeeItemPayload:
+    fee_item: FeeItem | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class IntermediaryServicePayload:
+    intermediary_service: IntermediaryService | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 

@@ -13,6 +13,7 @@ from catalog_api.schema.enums import ExerciseLevel
 from catalog_api.schema.errors import bad_argument
 from catalog_api.schema.filters import CatalogItemFilter, ServiceItemFilter
 from catalog_api.schema.ids import from_global_id, record_uuid
+from catalog_api.schema.list_queries import ListQueries
 from catalog_api.schema.node import Node
 from catalog_api.schema.pagination import Connection, connection, decode_cursor, page_size
 from catalog_api.schema.people import PeopleQueries
@@ -20,6 +21,7 @@ from catalog_api.schema.reference import Agency, Region
 from catalog_api.schema.search import SearchQueries
 from catalog_api.schema.service_items import ServiceItem, service_items_connection
 from catalog_api.schema.versioned import moment
+from catalog_api.schema.views import VIEWS
 from catalog_api.schema.visibility import drafts_visible
 from models.codes import (
     CodeError,
@@ -40,7 +42,7 @@ def _catalog_code(raw: str) -> str:
 
 
 @strawberry.type
-class Query(PeopleQueries, SearchQueries, ChangeQueries):
+class Query(PeopleQueries, SearchQueries, ChangeQueries, ListQueries):
     @strawberry.field(description="Any object by its global ID.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await _resolve_node(info, id)
@@ -184,13 +186,12 @@ async def _resolve_node(info: Info, global_id: str) -> Node | None:
     if type_name == "Agency":
         row = await loaders.agency_by_id.load(record_uuid(key))
         return Agency.of(row) if row else None
-    if type_name in ("CatalogItem", "ServiceItem"):
-        kind = CATALOG_ITEM if type_name == "CatalogItem" else SERVICE_ITEM
+    if type_name in VIEWS:
+        kind, view = VIEWS[type_name]
         record_id = record_uuid(key)
         async with info.context.database.read() as session:
             shown = (await items.by_ids(session, kind, [record_id], at)).get(record_id)
             record = shown.record if shown else await session.get(kind.record, record_id)
-        view = CatalogItem if kind is CATALOG_ITEM else ServiceItem
         if shown is not None:
             return view.of(info, shown.record, shown.version, at)
         # a record never published yet: its draft, for those who may see it

@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from catalog_api.catalog.kinds import SERVICE_ITEM
+from catalog_api.catalog.kinds import INTERMEDIARY_SERVICE, SERVICE_ITEM
 from catalog_api.catalog.queries import items
 from catalog_api.schema import content
 from catalog_api.schema.catalog_items import CatalogItem
@@ -25,6 +25,7 @@ from catalog_api.schema.enums import (
 )
 from catalog_api.schema.filters import ServiceItemFilter
 from catalog_api.schema.history import version_by_number
+from catalog_api.schema.list_records import FeeLine, IntermediaryService
 from catalog_api.schema.pagination import Connection, connection, decode_cursor, page_size
 from catalog_api.schema.reference import Agency
 from catalog_api.schema.review_flags import ReviewFlag
@@ -48,7 +49,6 @@ _COPIED = (
     "handling_forms",
     "charging",
     "fee_basis",
-    "intermediaries",
     "address",
     "hours",
     "consult_phone",
@@ -82,8 +82,10 @@ class ServiceItem(Versioned):
     process: list[content.ProcessStep]
     charging: bool
     fee_basis: str | None
-    fees: list[content.FeeLine]
-    intermediaries: list[str] = strawberry.field(description="Required intermediary services.")
+    fees: list[FeeLine] = strawberry.field(description="Fees charged (收费项目), by fee item.")
+    intermediary_codes: list[str] = strawberry.field(
+        description="Codes of the intermediary services required (中介服务事项编码)."
+    )
     faqs: list[content.Faq]
     result: content.Result | None
     address: str | None
@@ -113,7 +115,8 @@ class ServiceItem(Versioned):
             promised_time_limit=content.TimeLimit.of(data.promised_time_limit),
             channels=content.Channels(**data.channels.model_dump()),
             process=content.process(data.process),
-            fees=[content.FeeLine(**fee.model_dump()) for fee in data.fees],
+            fees=[FeeLine.of(fee, at) for fee in data.fees],
+            intermediary_codes=list(data.intermediaries),
             faqs=[content.Faq(question=f.question, answer=f.answer) for f in data.faqs],
             result=content.result(data.result),
             responsibilities=content.responsibilities(data.responsibilities),
@@ -170,6 +173,16 @@ class ServiceItem(Versioned):
                 for m in self.local.materials
             ),
         ]
+
+    @strawberry.field(description="Intermediary services required (中介服务), as in force then.")
+    async def intermediaries(self, info: Info) -> list[IntermediaryService]:
+        found = []
+        for code in self.intermediary_codes:
+            key = (INTERMEDIARY_SERVICE.name, code, self.at)
+            shown = await info.context.loaders.in_force_by_code.load(key)
+            if shown is not None:
+                found.append(IntermediaryService.of(info, shown.record, shown.version, self.at))
+        return found
 
     @strawberry.field(description="Catalog changes this item's local fields depend on (待复核).")
     async def review_flags(self, info: Info) -> list[ReviewFlag]:

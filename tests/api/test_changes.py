@@ -208,8 +208,8 @@ async def test_bad_arguments_get_clear_errors(anonymous, jinan):
     assert (await error(after=not_a_seq))[0] == "after"
     assert (await error(first=1000))[0] == "first"
     assert (await error(first=-1))[0] == "first"
-    argument, message = await error(filter={"kinds": ["fee_item"]})
-    assert argument == "filter.kinds" and "fee_item" in message
+    argument, message = await error(filter={"kinds": ["fee_list"]})
+    assert argument == "filter.kinds" and "fee_list" in message
     argument, message = await error(filter={"regions": ["379999"]})
     assert argument == "filter.regions" and "379999" in message
     assert (await error(filter={"agencies": ["not-a-uscc"]}))[0] == "filter.agencies"

@@ -3,16 +3,22 @@
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM
+from catalog_api.catalog.kinds import CATALOG_ITEM, FEE_ITEM, INTERMEDIARY_SERVICE, SERVICE_ITEM
 from models.enums import VersionStatus
 from tests.factories import (
     agency,
     catalog_item_draft,
+    fee_item_content,
+    intermediary_content,
     published_catalog_item,
+    published_fee_item,
+    published_intermediary,
     published_service_item,
     service_content,
     versions_of,
 )
+
+EVERY_KIND = [CATALOG_ITEM, SERVICE_ITEM, FEE_ITEM, INTERMEDIARY_SERVICE]
 
 
 async def published_record(database, kind):
@@ -20,14 +26,24 @@ async def published_record(database, kind):
     if kind is CATALOG_ITEM:
         return catalog, version
     authority = await agency(database)
+    if kind is FEE_ITEM:
+        return await published_fee_item(database, authority.uscc)
+    if kind is INTERMEDIARY_SERVICE:
+        return await published_intermediary(database, authority.uscc, [catalog.code])
     return await published_service_item(database, catalog.code, authority.uscc)
+
+
+CONTENTS = {
+    CATALOG_ITEM.name: lambda: {"name": "直接写入"},
+    SERVICE_ITEM.name: service_content,
+    FEE_ITEM.name: fee_item_content,
+    INTERMEDIARY_SERVICE.name: lambda: intermediary_content(["370113001000"]),
+}
 
 
 async def insert_version(database, kind, record_id, number, status):
     """Write a version row straight through the session, bypassing the commands."""
-    content = kind.content.model_validate(
-        {"name": "直接写入"} if kind is CATALOG_ITEM else service_content()
-    )
+    content = kind.content.model_validate(CONTENTS[kind.name]())
     async with database.transaction() as tx:
         tx.session.add(
             kind.version(
@@ -40,7 +56,7 @@ async def insert_version(database, kind, record_id, number, status):
         )
 
 
-@pytest.mark.parametrize("kind", [CATALOG_ITEM, SERVICE_ITEM], ids=lambda k: k.name.value)
+@pytest.mark.parametrize("kind", EVERY_KIND, ids=lambda k: k.name.value)
 @pytest.mark.parametrize("status", [VersionStatus.DRAFT, VersionStatus.IN_REVIEW])
 async def test_a_second_open_draft_is_refused(database, kind, status):
     # given a published record with an open draft (v2)
@@ -53,7 +69,7 @@ async def test_a_second_open_draft_is_refused(database, kind, status):
     assert [v.number for v in await versions_of(database, kind, record.id)] == [1, 2]
 
 
-@pytest.mark.parametrize("kind", [CATALOG_ITEM, SERVICE_ITEM], ids=lambda k: k.name.value)
+@pytest.mark.parametrize("kind", EVERY_KIND, ids=lambda k: k.name.value)
 async def test_a_second_published_version_is_refused(database, kind):
     record, _ = await published_record(database, kind)
 

@@ -169,11 +169,18 @@ def test_channels_report_what_is_available():
 
 
 def test_fee_amounts_are_non_negative_with_two_decimals():
-    assert FeeLine(name="工本费", standard="每证10元", amount="10.00").amount == Decimal("10.00")
-    [(_, loc, _)] = errors_of(FeeLine, {"name": "工本费", "standard": "x", "amount": "-1"})
+    assert FeeLine(fee_item="SF370100003", amount="10.00").amount == Decimal("10.00")
+    [(_, loc, _)] = errors_of(FeeLine, {"fee_item": "SF370100003", "amount": "-1"})
     assert loc == ("amount",)
-    [(_, loc, _)] = errors_of(FeeLine, {"name": "工本费", "standard": "x", "amount": "1.005"})
+    [(_, loc, _)] = errors_of(FeeLine, {"fee_item": "SF370100003", "amount": "1.005"})
     assert loc == ("amount",)
+
+
+def test_a_fee_line_names_its_fee_item_by_a_well_formed_code():
+    assert FeeLine(fee_item=" sf370100003 ").fee_item == "SF370100003"
+    [(_, loc, message)] = errors_of(FeeLine, {"fee_item": "不动产登记费"})
+    assert loc == ("fee_item",)
+    assert "收费项目编码格式错误" in message
 
 
 # --- time limits -------------------------------------------------------------------------------

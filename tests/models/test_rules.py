@@ -3,11 +3,26 @@
 Each rule is shown firing on a guide that breaks it and staying quiet on one that keeps it.
 """
 
-import pytest
+from decimal import Decimal
 
-from models.content import CatalogItemContent, ServiceItemContent
+import pytest
+from pydantic import ValidationError
+
+from models.content import (
+    CatalogItemContent,
+    FeeItemContent,
+    FeeStandard,
+    IntermediaryServiceContent,
+    LegalBasis,
+    ServiceItemContent,
+)
 from models.enums import ItemType
-from models.rules import service_item_problems
+from models.rules import (
+    fee_amount_problem,
+    fee_item_problems,
+    intermediary_problems,
+    service_item_problems,
+)
 
 CATALOG = CatalogItemContent.model_validate(
     {
@@ -107,7 +122,7 @@ def test_zero_trips_need_no_reason():
 
 # --- fees ---------------------------------------------------------------------------------------
 
-FEE = {"name": "工本费", "standard": "每证10元", "amount": "10"}
+FEE = {"fee_item": "SF370100003", "amount": "10"}
 
 
 def test_a_charging_item_needs_fee_items_and_a_basis():
@@ -198,3 +213,125 @@ def test_every_problem_is_reported_at_once():
         ("fee_basis",),
         ("power_source",),
     ]
+
+
+# --- fee items and intermediary services (收费清单, 中介清单) ------------------------------------
+
+REGISTRATION_FEE = FeeItemContent.model_validate(
+    {
+        "name": "不动产登记费（住宅）",
+        "payer": "申请住宅类不动产登记的权利人",
+        "standard": {"text": "住宅类不动产登记每件80元", "amount": "80", "unit": "元/件"},
+        "basis": [
+            {
+                "title": "《国家发展改革委 财政部关于不动产登记收费标准等有关问题的通知》",
+                "document_number": "发改价格规〔2016〕2559号",
+            }
+        ],
+        "reductions": [{"description": "小微企业免征", "basis": "财税〔2019〕45号"}],
+    }
+)
+
+
+def test_a_fee_item_needs_a_basis_with_its_document_number_and_a_payer():
+    bare = REGISTRATION_FEE.model_copy(
+        update={"basis": [LegalBasis(title="《城市道路管理条例》")], "payer": None}
+    )
+
+    assert fee_item_problems(REGISTRATION_FEE) == []
+    assert fee_item_problems(bare) == [
+        (("basis",), "收费项目须列明政策依据及其文号"),
+        (("payer",), "收费项目须写明征收对象"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("amount", "allowed"),
+    [("80", True), ("40", True), ("0", True), ("80.01", False)],
+)
+def test_a_fee_line_charges_at_most_the_fixed_standard(amount, allowed):
+    assert (fee_amount_problem(Decimal(amount), REGISTRATION_FEE) is None) is allowed
+
+
+def test_below_the_standard_only_where_the_fee_item_provides_reductions():
+    strict = REGISTRATION_FEE.model_copy(update={"reductions": []})
+
+    assert fee_amount_problem(Decimal("40"), strict) == (
+        "收费金额 40 元低于收费标准（住宅类不动产登记每件80元），而该收费项目没有减免政策"
+    )
+    assert fee_amount_problem(Decimal("80"), strict) is None
+
+
+def test_a_range_standard_bounds_the_amount_and_a_text_standard_does_not():
+    ranged = REGISTRATION_FEE.model_copy(
+        update={
+            "reductions": [],
+            "standard": FeeStandard(
+                text="每平方米1至3元",
+                min_amount=Decimal(1),
+                max_amount=Decimal(3),
+                unit="元/平方米",
+            ),
+        }
+    )
+    textual = REGISTRATION_FEE.model_copy(update={"standard": FeeStandard(text="按省定标准执行")})
+
+    assert fee_amount_problem(Decimal("2.5"), ranged) is None
+    assert "超出收费标准" in (fee_amount_problem(Decimal("3.5"), ranged) or "")
+    assert "低于收费标准" in (fee_amount_problem(Decimal("0.5"), ranged) or "")
+    assert fee_amount_problem(Decimal("9999"), textual) is None
+
+
+@pytest.mark.parametrize(
+    ("standard", "message"),
+    [
+        ({"text": "x", "amount": "80"}, "须写明计费单位"),
+        ({"text": "x", "amount": "80", "min_amount": "1", "max_amount": "2", "unit": "元"}, "之一"),
+        ({"text": "x", "min_amount": "1", "unit": "元"}, "同时填写"),
+        ({"text": "x", "min_amount": "3", "max_amount": "2", "unit": "元"}, "不能高于上限"),
+    ],
+)
+def test_a_fee_standard_has_one_consistent_kind_of_amount(standard, message):
+    with pytest.raises(ValidationError, match=message):
+        FeeStandard.model_validate(standard)
+
+
+DESIGN = {
+    "name": "建设工程设计方案编制",
+    "approval_items": ["000113001000"],
+    "basis": [{"title": "《中华人民共和国城乡规划法》", "article": "第四十条"}],
+    "provider_nature": "1",
+    "charging": "3",
+}
+
+
+def test_an_intermediary_service_names_its_approvals_and_basis():
+    empty = IntermediaryServiceContent.model_validate({**DESIGN, "approval_items": [], "basis": []})
+
+    assert intermediary_problems(IntermediaryServiceContent.model_validate(DESIGN)) == []
+    assert intermediary_problems(empty) == [
+        (("approval_items",), "中介服务事项须列明需要它的审批事项"),
+        (("basis",), "中介服务事项须列明设定依据"),
+    ]
+
+
+def test_a_government_priced_intermediary_states_its_standard_and_basis():
+    priced = IntermediaryServiceContent.model_validate({**DESIGN, "charging": "1"})
+    free_with_standard = IntermediaryServiceContent.model_validate(
+        {**DESIGN, "charging": "0", "fee_standard": "每项2000元"}
+    )
+
+    assert intermediary_problems(priced) == [
+        (("fee_standard",), "政府定价或指导价的中介服务须写明收费标准"),
+        (("fee_basis",), "政府定价或指导价的中介服务须写明收费依据"),
+    ]
+    assert intermediary_problems(free_with_standard) == [
+        (("fee_standard",), "不收费的中介服务不应有收费标准")
+    ]
+
+
+def test_codes_in_a_guide_are_listed_once():
+    with pytest.raises(ValidationError, match="收费项目重复"):
+        ServiceItemContent.model_validate({**GOOD, "fees": [FEE, FEE]})
+    with pytest.raises(ValidationError, match="中介服务事项重复"):
+        ServiceItemContent.model_validate({**GOOD, "intermediaries": ["ZJ370100001"] * 2})

@@ -10,6 +10,7 @@ import pytest
 
 from models.codes import parse_implementation_code, validate_basic_code, validate_uscc
 from models.enums import ExerciseLevel, ItemType, RegionLevel
+from models.rules import fee_item_problems, intermediary_problems
 from seed.checks import PHONE_RE, code_violations, file_references, guide_violations
 from seed.checks import implementation_code as derived_code
 from seed.demo import DemoCatalog, load_demo
@@ -181,11 +182,39 @@ def test_trips_and_online_depths_are_mixed(demo: DemoCatalog) -> None:
 
 def test_some_items_charge_with_real_fee_lines(demo: DemoCatalog) -> None:
     charging = [item.content for item in demo.service_items if item.content.charging]
-    fees = {line.name: line for content in charging for line in content.fees}
+    fee_items = {seed.code: seed.content for seed in demo.fee_items}
+    charged = {fee_items[line.fee_item].name: line for c in charging for line in c.fees}
 
     assert len(charging) >= 20
-    assert fees["不动产登记费（住宅）"].amount == 80
-    assert "发改价格规〔2016〕2559号" in (fees["不动产登记费（住宅）"].basis or "")
+    assert fee_items[charged["不动产登记费（住宅）"].fee_item].standard.amount == 80
+    assert all("发改价格规〔2016〕2559号" in (c.fee_basis or "") for c in charging
+               if any(fee_items[line.fee_item].name.startswith("不动产") for line in c.fees))
+
+
+def test_fee_items_are_realistic_and_obey_their_rules(demo: DemoCatalog) -> None:
+    usccs = {agency.uscc: agency for agency in demo.agencies}
+    codes = [seed.code for seed in demo.fee_items]
+
+    assert len(codes) == len(set(codes)) >= 8
+    for seed in demo.fee_items:
+        assert usccs[seed.agency_uscc].region_code[:6] == seed.code[2:8]
+        assert fee_item_problems(seed.content) == []  # type: ignore[arg-type]
+    residential = next(s.content for s in demo.fee_items if s.code == "SF370100001")
+    assert (residential.standard.amount, residential.standard.unit) == (80, "元/件")
+
+
+def test_intermediary_services_are_required_by_items_that_name_them(demo: DemoCatalog) -> None:
+    services = {seed.code: seed.content for seed in demo.intermediary_services}
+    catalog = {item.code for item in demo.catalog_items}
+    requiring = [s for s in demo.service_items if s.content.intermediaries]
+
+    assert requiring
+    for seed in demo.intermediary_services:
+        assert intermediary_problems(seed.content) == []  # type: ignore[arg-type]
+        assert set(seed.content.approval_items) <= catalog  # type: ignore[union-attr]
+    for item in requiring:
+        for code in item.content.intermediaries:
+            assert item.catalog_code in services[code].approval_items  # type: ignore[union-attr]
 
 
 def test_load_demo_is_deterministic(demo: DemoCatalog) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from catalog_api.catalog import events, fanout, rules, versions
 from catalog_api.catalog.errors import DomainError, ErrorCode, invalid_state
-from catalog_api.catalog.kinds import CATALOG_ITEM, Kind
+from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM, Kind
 from catalog_api.db import Tx
 from models.base import utc_now
 from models.enums import ChangeAction, VersionStatus
@@ -69,7 +69,7 @@ async def publish(
     # Flag derived items before writing events: the event lock is then held only briefly.
     if kind is CATALOG_ITEM:
         await fanout.flag_derived(tx, record, previous, draft)
-    else:
+    elif kind is SERVICE_ITEM:
         await fanout.resolve_flags(tx, record.id, actor)
     action = ChangeAction.SCHEDULED if effective_from > now else ChangeAction.PUBLISHED
     await events.record_change(

@@ -14,6 +14,7 @@ from catalog_api.catalog.queries.as_of import current_at
 from catalog_api.catalog.queries.reference import region_and_descendants
 from models import Agency, CatalogItem, CatalogItemVersion, ServiceItem, ServiceItemVersion
 from models.enums import (
+    PUBLIC_STATUSES,
     Channel,
     ExerciseLevel,
     HandlingKind,
@@ -59,6 +60,14 @@ class ServiceItemFilter:
     min_online_depth: OnlineDepth | None = None
     charging: bool | None = None
     instant: bool | None = None
+
+
+@dataclass(frozen=True)
+class ListRecordFilter:
+    """Fee items or intermediary services, by the owning agency or its region."""
+
+    region_code: str | None = None
+    agency_uscc: str | None = None
 
 
 def _shown(kind: Kind, at: datetime) -> Select[Any]:
@@ -223,3 +232,61 @@ async def children_by_parent_ids(
     for row in await session.execute(statement):
         children[row[0].parent_id].append(Shown(*row))
     return children
+
+
+async def list_records_page(
+    session: AsyncSession,
+    kind: Kind,
+    where: ListRecordFilter,
+    at: datetime,
+    first: int,
+    after: str | None,
+) -> Page:
+    statement = await _owner_filtered(session, kind, _keys(kind, at), where)
+    return await _page(session, kind, statement, first, after, at)
+
+
+async def count_list_records(
+    session: AsyncSession, kind: Kind, where: ListRecordFilter, at: datetime
+) -> int:
+    base = (
+        select(func.count())
+        .select_from(kind.record)
+        .join(
+            kind.version,
+            (kind.version.record_id == kind.record.id) & current_at(kind.version, at),
+        )
+    )
+    return (await session.execute(await _owner_filtered(session, kind, base, where))).scalar_one()
+
+
+async def _owner_filtered(
+    session: AsyncSession, kind: Kind, statement: Select[Any], where: ListRecordFilter
+) -> Select[Any]:
+    if where.region_code is not None:
+        regions = await region_and_descendants(session, where.region_code)
+        agencies = select(Agency.id).where(Agency.region_code.in_(regions))
+        statement = statement.where(kind.record.agency_id.in_(agencies.scalar_subquery()))
+    if where.agency_uscc is not None:
+        agency = select(Agency.id).where(Agency.uscc == where.agency_uscc)
+        statement = statement.where(kind.record.agency_id.in_(agency.scalar_subquery()))
+    return statement
+
+
+async def in_force_by_codes(
+    session: AsyncSession, kind: Kind, codes: Sequence[str], at: datetime
+) -> dict[str, Shown]:
+    """For each code, the version published at or before `at` that took effect last (the one in
+    force, or the last one if the record has since been withdrawn); failing that, its first
+    published version. What a published guide links to therefore always reads."""
+    statement = (
+        select(kind.record, kind.version)
+        .join(kind.version, kind.version.record_id == kind.record.id)
+        .where(kind.record.code.in_(codes), kind.version.status.in_(PUBLIC_STATUSES))
+        .order_by(kind.record.code, kind.version.effective_from, kind.version.number)
+    )
+    found: dict[str, Shown] = {}
+    for record, version in await session.execute(statement):
+        if record.code not in found or version.effective_from <= at:
+            found[record.code] = Shown(record, version)
+    return found

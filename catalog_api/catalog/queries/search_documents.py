@@ -13,7 +13,16 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_api.catalog.queries.as_of import current_at
-from models import Agency, CatalogItem, CatalogItemVersion, Region, ServiceItem, ServiceItemVersion
+from models import (
+    Agency,
+    CatalogItem,
+    CatalogItemVersion,
+    IntermediaryService,
+    IntermediaryServiceVersion,
+    Region,
+    ServiceItem,
+    ServiceItemVersion,
+)
 from models.content import Channels
 from models.enums import ExerciseLevel, ItemType
 from models.lists import public_lists
@@ -31,7 +40,8 @@ async def documents_by_ids(
         await session.execute(_documents().where(ServiceItem.id.in_(ids), _published(at)))
     ).all()
     parents = await _parent_names(session, rows, at)
-    return {row[0].id: _document(*row, ancestors, parents) for row in rows}
+    names = await _intermediary_names(session, rows, at)
+    return {row[0].id: _document(*row, ancestors, parents, names) for row in rows}
 
 
 async def all_documents(
@@ -51,7 +61,8 @@ async def all_documents(
         if not rows:
             return
         parents = await _parent_names(session, rows, at)
-        yield [_document(*row, ancestors, parents) for row in rows]
+        names = await _intermediary_names(session, rows, at)
+        yield [_document(*row, ancestors, parents, names) for row in rows]
         after = rows[-1][0].code
 
 
@@ -89,6 +100,22 @@ async def _parent_names(
     }
 
 
+async def _intermediary_names(
+    session: AsyncSession, rows: Sequence[Any], at: datetime
+) -> dict[str, str]:
+    """Names of the intermediary services the rows require, by code: found by what they are
+    called (建设工程设计方案编制), not by their codes."""
+    codes = {code for row in rows for code in row[1].get("intermediaries", [])}
+    if not codes:
+        return {}
+    statement = (
+        select(IntermediaryService.code, IntermediaryServiceVersion.content)
+        .join(IntermediaryServiceVersion)
+        .where(IntermediaryService.code.in_(codes), current_at(IntermediaryServiceVersion, at))
+    )
+    return {code: content["name"] for code, content in await session.execute(statement)}
+
+
 def _published(at: datetime) -> Any:
     return current_at(ServiceItemVersion, at) & current_at(CatalogItemVersion, at)
 
@@ -115,6 +142,7 @@ def _document(
     catalog: dict[str, Any],
     ancestors: dict[str, tuple[str, ...]],
     parents: dict[uuid.UUID, list[str]],
+    intermediaries: dict[str, str],
 ) -> SearchDocument:
     item_type = ItemType(item.item_type)
     onsite_visits = int(local.get("onsite_visits", 1))
@@ -138,7 +166,7 @@ def _document(
         ),
         conditions=catalog.get("accept_conditions") or "",
         materials=tuple(_unique(materials)),
-        guide=" ".join(_guide_text(item, local, agency, catalog)),
+        guide=" ".join(_guide_text(item, local, agency, catalog, intermediaries)),
         region_codes=ancestors.get(agency.region_code, (agency.region_code,)),
         agency_uscc=agency.uscc,
         item_type=item_type.value,
@@ -155,7 +183,11 @@ def _document(
 
 
 def _guide_text(
-    item: ServiceItem, local: dict[str, Any], agency: Agency, catalog: dict[str, Any]
+    item: ServiceItem,
+    local: dict[str, Any],
+    agency: Agency,
+    catalog: dict[str, Any],
+    intermediaries: dict[str, str],
 ) -> Iterable[str]:
     yield item.code
     yield from local.get("local_codes", [])
@@ -170,7 +202,7 @@ def _guide_text(
         yield faq["question"]
     for note in local.get("material_notes", []):
         yield note["note"]
-    yield from local.get("intermediaries", [])
+    yield from (intermediaries.get(code, code) for code in local.get("intermediaries", []))
     yield local.get("notes") or ""
 
 

@@ -9,19 +9,16 @@ from catalog_api.auth import Principal
 from catalog_api.catalog import access
 from catalog_api.catalog.access import Action, Forbidden
 from catalog_api.catalog.errors import DomainError, not_found
-from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM, Kind
+from catalog_api.catalog.kinds import Kind
 from catalog_api.db import Tx
-from catalog_api.schema.catalog_items import CatalogItem
 from catalog_api.schema.context import Info
 from catalog_api.schema.errors import PublicError
 from catalog_api.schema.ids import from_global_id
 from catalog_api.schema.payloads import UserError, user_errors
-from catalog_api.schema.service_items import ServiceItem
+from catalog_api.schema.views import VIEW_OF_KIND, VIEWS
 
 T = TypeVar("T")
 Work = Callable[[Tx, Principal], Awaitable[T]]
-
-_KINDS = {"CatalogItem": CATALOG_ITEM, "ServiceItem": SERVICE_ITEM}
 
 
 def signed_in(info: Info) -> Principal:
@@ -48,7 +45,7 @@ def record_ref(global_id: str) -> tuple[Kind, Any]:
     """The kind and id a record's global ID names; a user error when it names none."""
     try:
         type_name, key = from_global_id(global_id)
-        return _KINDS[type_name], uuid.UUID(key)
+        return VIEWS[type_name][0], uuid.UUID(key)
     except (PublicError, KeyError, ValueError):
         raise not_found("没有这个记录", "id") from None
 
@@ -56,8 +53,7 @@ def record_ref(global_id: str) -> tuple[Kind, Any]:
 def view(info: Info, kind: Kind, record: Any, version: Any) -> Any:
     """The record as the version just written shows it."""
     at = version.effective_from or info.context.now
-    cls = CatalogItem if kind is CATALOG_ITEM else ServiceItem
-    return cls.of(info, record, version, at)
+    return VIEW_OF_KIND[kind.name].of(info, record, version, at)
 
 
 async def authorised(
