@@ -25,6 +25,7 @@ from catalog_api.db import Database
 from catalog_api.http import STATIC_DIR, CatalogGraphQL
 from catalog_api.scheduler import announce_forever, deliver_webhooks_forever
 from catalog_api.schema import build_schema
+from catalog_api.schema.changes import event_json
 from catalog_api.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ async def _deliver_webhooks(database: Database, settings: Settings) -> None:
         deliverer = Deliverer(
             database,
             client,
+            render=event_json,  # deliveries show events as the `changes` feed does
             timeout=settings.webhook_timeout_seconds,
             max_backoff=settings.webhook_max_backoff_seconds,
         )

@@ -28,7 +28,7 @@ import httpx
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog_api.catalog.queries.reference import region_and_descendants
+from catalog_api.catalog.queries import changes
 from catalog_api.catalog.webhooks import EventFilter
 from catalog_api.db import Database
 from models import ChangeEvent, WebhookDelivery, WebhookSubscription
@@ -66,7 +66,8 @@ def verify(
 
 
 def render_event(event: ChangeEvent) -> dict[str, Any]:
-    """An event as a delivery carries it (the fields of the change feed)."""
+    """An event as a delivery carries it when no renderer is given (the server passes the
+    change feed's, so a delivery shows exactly what `changes` shows)."""
     return {
         "seq": event.seq,
         "kind": event.kind,
@@ -84,21 +85,11 @@ def render_event(event: ChangeEvent) -> dict[str, Any]:
 async def matching_events(
     session: AsyncSession, after: int, wanted: EventFilter, limit: int
 ) -> list[ChangeEvent]:
-    """Events after seq `after` that match `wanted`, in seq order."""
-    statement = select(ChangeEvent).where(ChangeEvent.seq > after)
-    if wanted.kinds:
-        statement = statement.where(ChangeEvent.kind.in_(wanted.kinds))
-    if wanted.codes:
-        statement = statement.where(ChangeEvent.code.in_(wanted.codes))
-    if wanted.agencies:
-        statement = statement.where(ChangeEvent.agency_uscc.in_(wanted.agencies))
-    if wanted.regions:
-        regions = {
-            c for code in wanted.regions for c in await region_and_descendants(session, code)
-        }
-        statement = statement.where(ChangeEvent.region_code.in_(regions))
-    rows = await session.execute(statement.order_by(ChangeEvent.seq).limit(limit))
-    return list(rows.scalars())
+    """The public feed's events after seq `after` that match `wanted`: a portal's webhook
+    carries what an anonymous reader of `changes` sees, never drafts or reviews."""
+    where = await changes.resolve_filter(session, **wanted.to_json())
+    rows, _more = await changes.changes_after(session, after, limit, where, changes.PUBLIC)
+    return rows
 
 
 @dataclass(frozen=True)

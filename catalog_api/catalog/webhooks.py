@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalog_api.auth import Principal, Role
 from catalog_api.catalog.access import Forbidden
 from catalog_api.catalog.errors import DomainError, ErrorCode, FieldError, not_found
+from catalog_api.catalog.queries import changes
 from catalog_api.db import Tx
-from models import ChangeEvent, Region, WebhookDelivery, WebhookSubscription
+from models import ChangeEvent, WebhookDelivery, WebhookSubscription
 from models.base import utc_now
 
 MAX_SUBSCRIPTIONS = 200
@@ -81,25 +82,19 @@ def checked_url(url: str, *, allow_http: bool) -> str:
 
 
 async def _checked_filter(session: AsyncSession, wanted: EventFilter) -> EventFilter:
-    errors = []
-    for key, values in wanted.to_json().items():
-        if len(values) > MAX_FILTER_VALUES:
-            errors.append(
-                FieldError(ErrorCode.INVALID, f"最多 {MAX_FILTER_VALUES} 项", ("filter", key))
-            )
-    if wanted.regions:
-        known = set(
-            (
-                await session.execute(select(Region.code).where(Region.code.in_(wanted.regions)))
-            ).scalars()
-        )
-        errors += [
-            FieldError(ErrorCode.NOT_FOUND, f"没有这个行政区划：{code}", ("filter", "regions", i))
-            for i, code in enumerate(wanted.regions)
-            if code not in known
-        ]
+    """The filter, once every kind, region and agency it names exists (as the feed checks)."""
+    errors = [
+        FieldError(ErrorCode.INVALID, f"最多 {MAX_FILTER_VALUES} 项", ("filter", key))
+        for key, values in wanted.to_json().items()
+        if len(values) > MAX_FILTER_VALUES
+    ]
     if errors:
         raise DomainError(errors)
+    try:
+        await changes.resolve_filter(session, **wanted.to_json())
+    except changes.UnknownFilterValue as exc:
+        key = exc.argument.removeprefix("filter.")
+        raise DomainError.one(ErrorCode.NOT_FOUND, exc.message, "filter", key) from None
     return wanted
 
 

@@ -20,13 +20,14 @@ from catalog_api.schema.mutations.items import ItemMutations
 from catalog_api.schema.mutations.lists import ListMutations
 from catalog_api.schema.mutations.records import RecordMutations
 from catalog_api.schema.query import Query
+from catalog_api.schema.webhooks import WebhookMutations
 from catalog_api.settings import Settings
 
 log = logging.getLogger("catalog_api.graphql")
 
 
 @strawberry.type
-class Mutation(ItemMutations, ListMutations, RecordMutations):
+class Mutation(ItemMutations, ListMutations, RecordMutations, WebhookMutations):
     """Editors' writes; each runs in one transaction of its own."""
 
 

@@ -103,6 +103,24 @@ class ChangeEvent:
         )
 
 
+def event_json(row: Any) -> dict[str, Any]:
+    """An event as webhooks deliver it: the fields `changes` shows, as it shows them."""
+    event = ChangeEvent.of(row)
+    return {
+        "cursor": event.cursor,
+        "seq": event.seq,
+        "kind": event.kind,
+        "recordId": event.record_id,
+        "code": event.code,
+        "versionNumber": event.version_number,
+        "action": event.action.name,
+        "at": event.at.isoformat(),
+        "region": event.region,
+        "agency": event.agency,
+        "cause": event.cause,
+    }
+
+
 @strawberry.type(description="A page of the change feed, oldest event first.")
 class ChangeConnection:
     edges: list[Edge[ChangeEvent]]

@@ -23,6 +23,7 @@ from catalog_api.schema.service_items import ServiceItem, service_items_connecti
 from catalog_api.schema.versioned import moment
 from catalog_api.schema.views import VIEWS
 from catalog_api.schema.visibility import drafts_visible
+from catalog_api.schema.webhooks import WebhookQueries
 from models.codes import (
     CodeError,
     normalise,
@@ -42,7 +43,7 @@ def _catalog_code(raw: str) -> str:
 
 
 @strawberry.type
-class Query(PeopleQueries, SearchQueries, ChangeQueries, ListQueries):
+class Query(PeopleQueries, SearchQueries, ChangeQueries, ListQueries, WebhookQueries):
     @strawberry.field(description="Any object by its global ID.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await _resolve_node(info, id)
