@@ -286,6 +286,7 @@ class ChangeAction(StrEnum):
     RESTORED = "restored"
     DRAFT_DISCARDED = "draft_discarded"
     CATALOG_CHANGED = "catalog_changed"
+    RELATED_CHANGED = "related_changed"  # a fee item or intermediary service it names changed
     FLAGS_ACCEPTED = "flags_accepted"
 
 

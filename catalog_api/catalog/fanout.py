@@ -7,10 +7,16 @@ derived item gets a change event, so portals and the search index refresh inheri
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import String, cast, insert, select, update
 
 from catalog_api.catalog import events as events_module
-from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM
+from catalog_api.catalog.kinds import (
+    CATALOG_ITEM,
+    FEE_ITEM,
+    INTERMEDIARY_SERVICE,
+    SERVICE_ITEM,
+    Kind,
+)
 from catalog_api.db import Tx
 from models import Agency, ChangeEvent, ReviewFlagRow, ServiceItem, ServiceItemVersion
 from models.base import new_id, utc_now
@@ -84,6 +90,66 @@ async def announce_to_derived(tx: Tx, catalog: Any, version: Any, actor: str | N
     ]
     if events:
         await tx.session.execute(insert(ChangeEvent), events)
+    return len(events)
+
+
+def _referrers(kind: Kind, code: str, content: dict[str, Any]) -> bool:
+    """Whether a service item's guide names the fee item or intermediary service `code`."""
+    if kind is FEE_ITEM:
+        return any(line.get("fee_item") == code for line in content.get("fees") or ())
+    return code in (content.get("intermediaries") or ())
+
+
+async def announce_to_referrers(
+    tx: Tx, kind: Kind, record: Any, version: Any, action: ChangeAction, actor: str | None
+) -> int:
+    """A fee item's or intermediary service's change reaches the service items whose
+    published guide names it: one `related_changed` event each, naming the cause. Portals
+    showing the guide's fees, and the search index, refresh those items."""
+    if kind not in (FEE_ITEM, INTERMEDIARY_SERVICE):
+        return 0
+    # The code inside the JSON text narrows the candidates in SQL on both dialects; the
+    # content decides.
+    statement = (
+        select(
+            ServiceItem.id,
+            ServiceItem.code,
+            Agency.region_code,
+            Agency.uscc,
+            ServiceItemVersion.content,
+        )
+        .join(ServiceItemVersion, ServiceItemVersion.record_id == ServiceItem.id)
+        .join(Agency, Agency.id == ServiceItem.agency_id)
+        .where(
+            ServiceItemVersion.status == VersionStatus.PUBLISHED,
+            cast(ServiceItemVersion.content, String).contains(f'"{record.code}"'),
+        )
+    )
+    rows = [
+        row for row in await tx.session.execute(statement) if _referrers(kind, record.code, row[4])
+    ]
+    if not rows:
+        return 0
+    await events_module.lock_sequence(tx)
+    now = utc_now()
+    cause = f"{kind.name}:{record.code}:{version.number}"
+    events = [
+        {
+            "kind": SERVICE_ITEM.name,
+            "record_id": item_id,
+            "code": code,
+            "version_number": None,
+            "action": ChangeAction.RELATED_CHANGED.value,
+            "at": now,
+            "region_code": region_code,
+            "agency_uscc": uscc,
+            "actor": actor,
+            "cause": cause,
+            "payload": {"related": kind.name, "code": record.code, "change": action.value},
+        }
+        for item_id, code, region_code, uscc, _content in rows
+    ]
+    await tx.session.execute(insert(ChangeEvent), events)
     return len(events)
 
 

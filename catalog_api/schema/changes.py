@@ -157,9 +157,9 @@ async def _resolve(
 
 
 FEED_RULES = (
-    "Anonymous readers see PUBLISHED events, and WITHDRAWN and CATALOG_CHANGED events of "
-    "records published earlier in the feed; editors and reviewers also see every event of "
-    "the service items in their scope; catalog administrators see all."
+    "Anonymous readers see PUBLISHED events, and WITHDRAWN, CATALOG_CHANGED and "
+    "RELATED_CHANGED events of records published earlier in the feed; editors and reviewers "
+    "also see every event of the service items in their scope; catalog administrators see all."
 )
 
 

@@ -55,5 +55,8 @@ async def announce_due(tx: Tx, now: datetime | None = None) -> int:
             )
             if kind is CATALOG_ITEM:
                 await fanout.announce_to_derived(tx, record, version, "scheduler")
+            await fanout.announce_to_referrers(
+                tx, kind, record, version, ChangeAction.PUBLISHED, "scheduler"
+            )
             announced += 1
     return announced

@@ -83,4 +83,6 @@ async def publish(
     )
     if kind is CATALOG_ITEM and effective_from <= now:
         await fanout.announce_to_derived(tx, record, draft, actor)
+    if effective_from <= now:
+        await fanout.announce_to_referrers(tx, kind, record, draft, action, actor)
     return draft

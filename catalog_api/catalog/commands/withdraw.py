@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from catalog_api.catalog import events, versions
+from catalog_api.catalog import events, fanout, versions
 from catalog_api.catalog.errors import DomainError, ErrorCode, invalid_state
 from catalog_api.catalog.kinds import Kind
 from catalog_api.db import Tx
@@ -50,5 +50,10 @@ async def withdraw(
             ChangeAction.WITHDRAWN,
             actor=actor,
             payload={"reason": version.reason},
+        )
+    live = [version for version in ending if version.effective_from <= now]
+    if live:  # the guides naming it now show a withdrawn fee or intermediary
+        await fanout.announce_to_referrers(
+            tx, kind, record, live[-1], ChangeAction.WITHDRAWN, actor
         )
     return ending

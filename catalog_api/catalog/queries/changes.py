@@ -6,7 +6,8 @@ reader that resumes after the last `seq` it saw never misses an event nor sees o
 Who sees what:
 - anonymous readers (the portals) see what changes the published catalog: `published` (a
   version took effect), and `withdrawn` / `catalog_changed` of records they have seen published
-  earlier in the feed. Drafts, reviews and scheduled versions stay private, and so does any event
+  earlier in the feed (and `related_changed`: a fee item or intermediary service its guide
+  names changed). Drafts, reviews and scheduled versions stay private, and so does any event
   of a record that was never public. The rule looks only at earlier events, so replaying the feed
   from any cursor always gives the same answer;
 - editors and reviewers see, in addition, every event of the service items in their scope (their
@@ -164,7 +165,12 @@ def _visible_to(viewer: Viewer) -> ColumnElement[bool]:
     public = or_(
         ChangeEvent.action == ChangeAction.PUBLISHED.value,
         and_(ChangeEvent.action == ChangeAction.WITHDRAWN.value, same_version_published_before),
-        and_(ChangeEvent.action == ChangeAction.CATALOG_CHANGED.value, published_before),
+        and_(
+            ChangeEvent.action.in_(
+                (ChangeAction.CATALOG_CHANGED.value, ChangeAction.RELATED_CHANGED.value)
+            ),
+            published_before,
+        ),
     )
     in_scope = []
     if viewer.agency_usccs:
