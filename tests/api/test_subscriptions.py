@@ -179,7 +179,7 @@ async def test_filters_and_visibility_apply_to_the_stream(database, server, sett
     [
         ({"after": "not-a-cursor"}, "after"),
         ({"filter": {"regions": ["379999"]}}, "filter.regions"),
-        ({"filter": {"kinds": ["fee_item"]}}, "filter.kinds"),
+        ({"filter": {"kinds": ["fee_list"]}}, "filter.kinds"),
         ({"filter": {"agencies": ["91370100MA3C4Q5X9Z"]}}, "filter.agencies"),
     ],
 )
