@@ -111,20 +111,72 @@ class Deliverer:
     clock: Callable[[], datetime] = utc_now
 
     async def deliver_due(self) -> int:
-        """One round over the due subscriptions; returns how many POSTs it made."""
+        """One round over the due subscriptions; returns how many POSTs it made. A round with
+        nothing to send writes nothing (its commits would wake the next round)."""
         now = self.clock()
         async with self.database.read() as session:
             due = await session.execute(
-                select(WebhookSubscription.id, WebhookSubscription.next_attempt_at)
+                select(WebhookSubscription.id)
                 .where(WebhookSubscription.active, WebhookSubscription.next_attempt_at <= now)
                 .order_by(WebhookSubscription.next_attempt_at)
             )
-            candidates = list(due)
+            candidates = list(due.scalars())
         posts = 0
-        for subscription_id, seen in candidates:
-            if await self._claim(subscription_id, seen, now):
-                posts += await self._deliver(subscription_id)
+        for subscription_id in candidates:
+            posts += await self._deliver(subscription_id, now)
         return posts
+
+    async def _pending(
+        self, subscription_id: uuid.UUID, now: datetime
+    ) -> tuple[WebhookSubscription, list[ChangeEvent], int] | None:
+        """The subscription, its next batch and the head the batch was read up to; None when
+        it is no longer due."""
+        async with self.database.read() as session:
+            subscription = await session.get(WebhookSubscription, subscription_id)
+            if subscription is None or not subscription.active:
+                return None
+            if subscription.next_attempt_at > now:
+                return None
+            # The head first, and no event above it: events commit in seq order, so every
+            # event up to the head is visible now, while one read after it might be newer than
+            # a head read later (READ COMMITTED) and be skipped.
+            head = (await session.execute(select(func.max(ChangeEvent.seq)))).scalar() or 0
+            wanted = EventFilter.from_json(subscription.filter)
+            events = await matching_events(session, subscription.cursor, wanted, self.batch)
+            session.expunge(subscription)
+        return subscription, [event for event in events if event.seq <= head], head
+
+    async def _deliver(self, subscription_id: uuid.UUID, now: datetime) -> int:
+        pending = await self._pending(subscription_id, now)
+        if pending is None:
+            return 0
+        subscription, events, head = pending
+        if not events:  # nothing it wants: skip what it does not, once, then stay quiet
+            if head > subscription.cursor:
+                await self._skip(subscription_id, subscription.cursor, head)
+            return 0
+        if not await self._claim(subscription_id, subscription.next_attempt_at, now):
+            return 0  # another server process is sending this batch
+        body = json.dumps(
+            {"subscription": str(subscription_id), "events": [self.render(e) for e in events]},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
+        attempt = await self._post(subscription.url, subscription.secret, body, events)
+        await self._finish(subscription_id, subscription.cursor, events, attempt)
+        return 1
+
+    async def _skip(self, subscription_id: uuid.UUID, cursor: int, head: int) -> None:
+        """Move the cursor over events the subscriber does not want, unless it moved."""
+        async with self.database.transaction() as tx:
+            await tx.session.execute(
+                update(WebhookSubscription)
+                .where(
+                    WebhookSubscription.id == subscription_id,
+                    WebhookSubscription.cursor == cursor,
+                )
+                .values(cursor=head)
+            )
 
     async def _claim(self, subscription_id: uuid.UUID, seen: datetime, now: datetime) -> bool:
         """Push `next_attempt_at` past the attempt, if nobody did meanwhile."""
@@ -139,25 +191,6 @@ class Deliverer:
                 .values(next_attempt_at=lease)
             )
         return claimed.rowcount == 1
-
-    async def _deliver(self, subscription_id: uuid.UUID) -> int:
-        async with self.database.read() as session:
-            subscription = await session.get_one(WebhookSubscription, subscription_id)
-            wanted = EventFilter.from_json(subscription.filter)
-            events = await matching_events(session, subscription.cursor, wanted, self.batch)
-            head = (await session.execute(select(func.max(ChangeEvent.seq)))).scalar() or 0
-            url, secret, cursor = subscription.url, subscription.secret, subscription.cursor
-        if not events:  # nothing for this subscriber: skip what it does not want
-            await self._finish(subscription_id, cursor, head, None, None)
-            return 0
-        body = json.dumps(
-            {"subscription": str(subscription_id), "events": [self.render(e) for e in events]},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        attempt = await self._post(url, secret, body, events)
-        await self._finish(subscription_id, cursor, events[-1].seq, events, attempt)
-        return 1
 
     async def _post(
         self, url: str, secret: str, body: bytes, events: Sequence[ChangeEvent]
@@ -185,9 +218,8 @@ class Deliverer:
         self,
         subscription_id: uuid.UUID,
         cursor: int,
-        new_cursor: int,
-        events: Sequence[ChangeEvent] | None,
-        attempt: Attempt | None,
+        events: Sequence[ChangeEvent],
+        attempt: Attempt,
     ) -> None:
         """Record the attempt; move the cursor unless an administrator moved it meanwhile."""
         now = self.clock()
@@ -195,24 +227,23 @@ class Deliverer:
             subscription = await tx.session.get(WebhookSubscription, subscription_id)
             if subscription is None:  # removed meanwhile
                 return
-            if attempt is not None and events:
-                tx.session.add(
-                    WebhookDelivery(
-                        subscription_id=subscription_id,
-                        first_seq=events[0].seq,
-                        last_seq=events[-1].seq,
-                        events=len(events),
-                        status_code=attempt.status_code,
-                        ok=attempt.ok,
-                        error=attempt.error,
-                        duration_ms=attempt.seconds * 1000,
-                    )
+            tx.session.add(
+                WebhookDelivery(
+                    subscription_id=subscription_id,
+                    first_seq=events[0].seq,
+                    last_seq=events[-1].seq,
+                    events=len(events),
+                    status_code=attempt.status_code,
+                    ok=attempt.ok,
+                    error=attempt.error,
+                    duration_ms=attempt.seconds * 1000,
                 )
-            if attempt is None or attempt.ok:
+            )
+            if attempt.ok:
                 if subscription.cursor == cursor:
-                    subscription.cursor = max(new_cursor, cursor)
+                    subscription.cursor = events[-1].seq
                 subscription.failures, subscription.last_error = 0, None
-                subscription.next_attempt_at = now
+                subscription.next_attempt_at = now  # more may wait: the next round looks
             else:
                 subscription.failures += 1
                 subscription.last_error = attempt.error

@@ -345,3 +345,29 @@ async def test_replay_beyond_the_head_is_refused(database):
         async with database.transaction() as tx:
             await webhooks.replay(tx, ADMIN, hook.id, 10_000)
     assert refused.value.errors[0].path == ("after",)
+
+
+async def test_a_round_with_nothing_to_send_writes_nothing(database, receiver, http):
+    """The server wakes its deliverer on every commit: a round that committed for nothing
+    would wake the next one, for ever."""
+    await register(database, receiver.url, EventFilter(kinds=("service_item",)))
+    deliverer = Deliverer(database, http)
+    commits = []
+    database.on_commit(lambda: commits.append(1))
+
+    assert await deliverer.deliver_due() == 0
+    assert commits == []
+
+    await published_catalog_item(database, name="居民身份证换领")  # not wanted
+    commits.clear()
+    assert await deliverer.deliver_due() == 0
+    assert len(commits) == 1  # the cursor skips the unwanted events, once
+    assert await deliverer.deliver_due() == 0
+    assert len(commits) == 1 and receiver.bodies == []
+
+    await publish_items(database, 1)
+    await drain(deliverer)
+    commits.clear()
+    assert await deliverer.deliver_due() == 0
+    assert commits == []
+    assert {e["kind"] for body in receiver.bodies for e in body["events"]} == {"service_item"}
