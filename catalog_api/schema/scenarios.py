@@ -113,29 +113,21 @@ class Scenario(Versioned):
         )
 
     async def _in_force(self, info: Info) -> list[Any]:
-        """Each member's record and version in force at this moment (None when none is)."""
-        found = []
-        for code in self.member_codes:
-            shown = await info.context.loaders.in_force_by_code.load(
-                (SERVICE_ITEM.name, code, self.at)
-            )
-            version = None if shown is None else shown.version
-            in_force = (
-                version is not None
-                and version.effective_from <= self.at
-                and (version.effective_to is None or version.effective_to > self.at)
-            )
-            found.append(shown if in_force else None)
-        return found
+        """Each member's record and version in force at this moment (None when none is); one
+        batch for all members (and all scenarios of the page)."""
+        keys = [(SERVICE_ITEM.name, code, self.at) for code in self.member_codes]
+        return [
+            shown if shown is not None and _in_force(shown.version, self.at) else None
+            for shown in await info.context.loaders.in_force_by_code.load_many(keys)
+        ]
 
     async def _summary(self, info: Info) -> tuple[ScenarioSummary, dict[str, str]]:
         if not self.summary_memo:
+            members = [shown for shown in await self._in_force(info) if shown is not None]
+            keys = [(shown.record.catalog_item_id, self.at) for shown in members]
+            catalogs = await info.context.loaders.catalog_version_in_force.load_many(keys)
             guides = []
-            for shown in await self._in_force(info):
-                if shown is None:
-                    continue
-                key = (shown.record.catalog_item_id, self.at)
-                catalog_version = await info.context.loaders.catalog_version_in_force.load(key)
+            for shown, catalog_version in zip(members, catalogs, strict=True):
                 catalog = (
                     CatalogItemContent(name=shown.record.code)
                     if catalog_version is None
@@ -224,6 +216,14 @@ class Scenario(Versioned):
     async def version(self, info: Info, number: int) -> "Scenario | None":
         row = await version_by_number(info, self.kind, self.record, number)
         return None if row is None else Scenario.of(info, self.record, row, self.at)
+
+
+def _in_force(version: Any, at: datetime) -> bool:
+    """The in-force loader falls back to a withdrawn or later version; a scenario counts only
+    members in force at its moment."""
+    return version.effective_from <= at and (
+        version.effective_to is None or version.effective_to > at
+    )
 
 
 @strawberry.input(description="Which scenarios to list.")

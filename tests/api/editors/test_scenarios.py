@@ -5,7 +5,8 @@ a moment, by node ID, in filtered lists and in the change feed, with the merged 
 total trips, longest time limit and common channels computed from the members."""
 
 from catalog_api.auth import Role
-from catalog_api.catalog.kinds import SCENARIO
+from catalog_api.catalog.commands.withdraw import withdraw
+from catalog_api.catalog.kinds import SCENARIO, SERVICE_ITEM
 from catalog_api.db import Database
 from catalog_api.settings import Settings
 from models.base import utc_now
@@ -289,3 +290,41 @@ async def test_member_rules_are_user_errors_with_field_paths(
     ]
     assert submitted["recordSubmit"]["record"] is None
     assert await count_rows(database, SCENARIO.record) == 1
+
+
+async def test_a_withdrawn_member_drops_out_of_what_the_scenario_adds_up_to(
+    database: Database, settings: Settings, sign_in, anonymous: GraphQLClient
+) -> None:
+    # given a published scenario of the city's and the district's item
+    jinan = await small_jinan(database, settings.files_dir)
+    admin = sign_in("admin", Role.CATALOG_ADMIN)
+    reviewer = sign_in("wang.reviewer", Role.REVIEWER, regions=["370100"])
+    create_input = {"agencyUscc": jinan.city_agency.uscc, "content": content(jinan)}
+    created = (await admin.data(CREATE, input=create_input))["scenarioCreate"]["scenario"]
+    await publish_by_id(admin, reviewer, created["id"], created["lockVersion"])
+    before = utc_now()
+
+    # when the district's item is withdrawn
+    async with database.transaction() as tx:
+        await withdraw(
+            tx,
+            SERVICE_ITEM,
+            record_id=jinan.lixia_item.id,
+            expected_lock_version=jinan.lixia_item.lock_version,
+            reason="职能调整",
+            actor="reviewer",
+        )
+
+    # then it reads as a member not in force, left out of the materials, trips and channels;
+    # as of before the withdrawal it still counts
+    now = (await anonymous.data(SCENARIO_QUERY, code=created["code"]))["scenario"]
+    then = (await anonymous.data(SCENARIO_QUERY, code=created["code"], asOf=_iso(before)))[
+        "scenario"
+    ]
+    assert [m["serviceItem"] is None for m in now["members"]] == [False, True]
+    assert [m["name"] for m in now["materials"]] == ["食品经营许可申请书", "营业执照"]
+    assert now["materials"][0]["neededBy"] == [
+        {"code": jinan.city_item.code, "name": "食品经营许可"}
+    ]
+    assert [m["serviceItem"] is None for m in then["members"]] == [False, False]
+    assert len(then["materials"]) == 3
