@@ -12,6 +12,7 @@ from catalog_api.catalog.commands.submit import submit
 from catalog_api.catalog.commands.update_draft import update_draft
 from catalog_api.catalog.errors import ErrorCode
 from catalog_api.catalog.kinds import SCENARIO
+from catalog_api.catalog.queries.generation import next_effective_moment
 from catalog_api.catalog.queries.items import ListRecordFilter, by_code, list_records_page
 from models import AuditEntry
 from models.base import utc_now
@@ -224,3 +225,32 @@ async def test_members_must_be_published_service_items_to_submit(database):
     ]
     [version] = await versions_of(database, SCENARIO, record.id)
     assert version.status == VersionStatus.DRAFT
+
+
+async def test_a_scheduled_scenario_is_the_next_effective_moment_reads_wait_for(database):
+    # given a scenario submitted for review
+    city, _ = await city_and_district(database)
+    members = await member_items(database, city.uscc, ["出生医学证明办理", "出生登记"])
+    record, _ = await scenario_draft(database, city.uscc, members)
+    await run(
+        database, submit, SCENARIO, record_id=record.id, expected_lock_version=1, actor=EDITOR
+    )
+    start = utc_now()
+    tomorrow = start + timedelta(days=1)
+
+    # when it is published to take effect tomorrow
+    await run(
+        database,
+        publish,
+        SCENARIO,
+        record_id=record.id,
+        expected_lock_version=2,
+        actor=REVIEWER,
+        effective_from=tomorrow,
+    )
+
+    # then the HTTP cache's next effective moment is tomorrow, and reads before it show nothing
+    async with database.read() as session:
+        assert await next_effective_moment(session, start) == tomorrow
+        assert await by_code(session, SCENARIO, record.code, start) is None
+        assert (await by_code(session, SCENARIO, record.code, tomorrow)).version.number == 1
