@@ -30,7 +30,7 @@ async def _demo(database: Database, settings: Settings, progress: ProgressFactor
         summary = await load_demo(
             database, settings.files_dir, demo, lambda n: bar.advance(bar.task_ids[0], n)
         )
-    if not summary.catalog_items and not summary.service_items:
+    if not (summary.catalog_items or summary.service_items or summary.scenarios):
         return "示例目录此前已载入，未作改动。"
     return (
         f"已载入：区划 {summary.regions} 个，实施主体 {summary.agencies} 个，"
