@@ -12,6 +12,7 @@ from models.list_records import (
     IntermediaryServiceVersion,
 )
 from models.reference import Agency, Region
+from models.scenarios import Scenario, ScenarioVersion
 from models.webhook import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "IntermediaryServiceVersion",
     "Region",
     "ReviewFlagRow",
+    "Scenario",
+    "ScenarioVersion",
     "ServiceItem",
     "ServiceItemVersion",
     "WebhookDelivery",

@@ -127,7 +127,12 @@ def parse_implementation_code(raw: str) -> ImplementationCode:
 
 FEE_ITEM_PREFIX = "SF"  # 收费
 INTERMEDIARY_PREFIX = "ZJ"  # 中介
-_LIST_NAMES = {FEE_ITEM_PREFIX: "收费项目编码", INTERMEDIARY_PREFIX: "中介服务事项编码"}
+SCENARIO_PREFIX = "YJS"  # 一件事
+_LIST_NAMES = {
+    FEE_ITEM_PREFIX: "收费项目编码",
+    INTERMEDIARY_PREFIX: "中介服务事项编码",
+    SCENARIO_PREFIX: "一件事编码",
+}
 LIST_SEQUENCE_MAX = 999
 
 
@@ -143,10 +148,12 @@ def validate_list_code(prefix: str, raw: str, region_code: str) -> str:
     """An explicit list code: well-formed, and in the owning agency's region."""
     code, name = normalise(raw), _LIST_NAMES[prefix]
     if not re.fullmatch(rf"{prefix}[0-9]{{6}}[0-9]{{3}}", code):
-        raise CodeError(f"{name}应为“{prefix}”+6位行政区划代码+3位序号（共11位）：{code}")
-    if code[2:8] != region_code[:6]:
+        length = len(prefix) + 9
+        raise CodeError(f"{name}应为“{prefix}”+6位行政区划代码+3位序号（共{length}位）：{code}")
+    region = code[len(prefix) : len(prefix) + 6]
+    if region != region_code[:6]:
         raise CodeError(f"{name}中的行政区划代码应为机构所在区划 {region_code[:6]}：{code}")
-    if code[8:] == "000":
+    if code[-3:] == "000":
         raise CodeError(f"{name}序号应从001开始：{code}")
     return code
 

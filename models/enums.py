@@ -238,6 +238,39 @@ class IntermediaryCharging(CodedEnum):
     MARKET = "3", "市场调节价"
 
 
+class ScenarioLifeCycle(CodedEnum):
+    """Whose life cycle a scenario (一件事) belongs to (国发〔2024〕3号: two life cycles)."""
+
+    PERSON = "1", "个人全生命周期（自然人）"
+    ENTERPRISE = "2", "企业全生命周期（法人）"
+
+
+class ScenarioTheme(CodedEnum):
+    """The stage of the life cycle a scenario serves (domain.md §7): the first digit of the code
+    is its life cycle (1 自然人, 2 法人)."""
+
+    BIRTH = "101", "出生"
+    EDUCATION = "102", "教育"
+    EMPLOYMENT = "103", "就业"
+    LIVING = "104", "生活"
+    HOUSING = "105", "置业"
+    TRAVEL = "106", "出行"
+    MEDICAL = "107", "就医"
+    ASSISTANCE = "108", "救助"
+    PENSION = "109", "养老"
+    POSTHUMOUS = "110", "身后"
+    MARKET_ENTRY = "201", "准入准营"
+    HIRING = "202", "招聘用工"
+    TAXES = "203", "纳税缴费"
+    OPERATION = "204", "经营发展"
+    CONSTRUCTION = "205", "工程建设"
+    EXIT = "206", "注销退出"
+
+    @property
+    def life_cycle(self) -> ScenarioLifeCycle:
+        return ScenarioLifeCycle(self.value[0])
+
+
 class RegionLevel(CodedEnum):
     """Level of an administrative region (GB/T 2260 and township codes)."""
 
@@ -271,6 +304,7 @@ class RecordKind(StrEnum):
     SERVICE_ITEM = "service_item"
     FEE_ITEM = "fee_item"
     INTERMEDIARY_SERVICE = "intermediary_service"
+    SCENARIO = "scenario"
 
 
 class ChangeAction(StrEnum):

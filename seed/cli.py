@@ -30,13 +30,14 @@ async def _demo(database: Database, settings: Settings, progress: ProgressFactor
         summary = await load_demo(
             database, settings.files_dir, demo, lambda n: bar.advance(bar.task_ids[0], n)
         )
-    if not summary.catalog_items and not summary.service_items:
+    if not (summary.catalog_items or summary.service_items or summary.scenarios):
         return "示例目录此前已载入，未作改动。"
     return (
         f"已载入：区划 {summary.regions} 个，实施主体 {summary.agencies} 个，"
         f"附件 {summary.files} 个，基本目录事项 {summary.catalog_items} 项，"
         f"收费项目 {summary.fee_items} 项，中介服务事项 {summary.intermediary_services} 项，"
-        f"实施清单事项 {summary.service_items} 项（其中 {summary.revised} 项有修订版本）。"
+        f"实施清单事项 {summary.service_items} 项（其中 {summary.revised} 项有修订版本），"
+        f"一件事 {summary.scenarios} 项。"
     )
 
 

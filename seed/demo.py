@@ -17,9 +17,11 @@ from seed.records import (
     FileSeed,
     ListSeed,
     RegionSeed,
+    ScenarioSeed,
     ServiceSeed,
 )
 from seed.reference import load_agencies, load_regions
+from seed.scenarios import load_scenarios
 
 __all__ = [
     "AgencySeed",
@@ -28,6 +30,7 @@ __all__ = [
     "FileSeed",
     "ListSeed",
     "RegionSeed",
+    "ScenarioSeed",
     "ServiceSeed",
     "load_demo",
 ]
@@ -37,12 +40,14 @@ def load_demo() -> DemoCatalog:
     files = demo_attachments()
     agencies = load_agencies()
     catalog = load_catalog(files)
+    service_items = build_service_items(catalog, agencies, files)
     return DemoCatalog(
         regions=load_regions(),
         agencies=[profile.seed for profile in agencies],
         catalog_items=[entry.seed for entry in catalog],
-        service_items=build_service_items(catalog, agencies, files),
+        service_items=service_items,
         files=list(files.files),
         fee_items=load_fee_items(agencies),
         intermediary_services=load_intermediaries(agencies),
+        scenarios=load_scenarios(agencies, service_items),
     )

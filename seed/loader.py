@@ -18,17 +18,27 @@ from catalog_api.catalog.commands.create_list_record import (
     create_fee_item,
     create_intermediary_service,
 )
+from catalog_api.catalog.commands.create_scenario import create_scenario
 from catalog_api.catalog.commands.create_service_item import create_service_item
 from catalog_api.catalog.commands.store_attachment import store_attachment
 from catalog_api.catalog.kinds import (
     CATALOG_ITEM,
     FEE_ITEM,
     INTERMEDIARY_SERVICE,
+    SCENARIO,
     SERVICE_ITEM,
     Kind,
 )
 from catalog_api.db import Database, Tx
-from models import Agency, CatalogItem, FeeItem, IntermediaryService, Region, ServiceItem
+from models import (
+    Agency,
+    CatalogItem,
+    FeeItem,
+    IntermediaryService,
+    Region,
+    Scenario,
+    ServiceItem,
+)
 from models.base import utc_now
 from models.codes import derive_implementation_code
 from models.content import ServiceItemContent, TimeLimit
@@ -40,12 +50,14 @@ from seed.demo import (
     FileSeed,
     ListSeed,
     RegionSeed,
+    ScenarioSeed,
     ServiceSeed,
 )
 
 ACTOR = "seed"
 CATALOG_SINCE = timedelta(days=120)
 SERVICE_SINCE = timedelta(days=90)
+SCENARIO_SINCE = timedelta(days=60)
 REVISED_SINCE = timedelta(days=10)
 
 
@@ -59,6 +71,7 @@ class LoadSummary:
     intermediary_services: int = 0
     service_items: int = 0
     revised: int = 0
+    scenarios: int = 0
 
 
 Progress = Callable[[int], None]
@@ -91,6 +104,9 @@ async def load_demo(
             summary.service_items += 1
             summary.revised += revised
         progress(1)
+    # scenarios after the service items they group
+    for seed in demo.scenarios:
+        summary.scenarios += await _scenario(database, seed, existing, now)
     return summary
 
 
@@ -127,7 +143,7 @@ async def store_files(database: Database, files_dir: Path, files: list[FileSeed]
 async def _existing_codes(database: Database) -> set[str]:
     async with database.read() as session:
         codes: set[str] = set()
-        for table in (CatalogItem, FeeItem, IntermediaryService, ServiceItem):
+        for table in (CatalogItem, FeeItem, IntermediaryService, Scenario, ServiceItem):
             codes.update((await session.execute(select(table.code))).scalars())
         return codes
 
@@ -156,6 +172,25 @@ async def _list_record(
             change_note="首次发布",
         )
         await _publish(tx, kind, record, now - CATALOG_SINCE)
+    return 1
+
+
+async def _scenario(
+    database: Database, seed: ScenarioSeed, existing: set[str], now: datetime
+) -> int:
+    """A scenario, published after its members; 0 if already there."""
+    if seed.code in existing:
+        return 0
+    async with database.transaction() as tx:
+        record, _ = await create_scenario(
+            tx,
+            agency_uscc=seed.agency_uscc,
+            code=seed.code,
+            content=seed.content.model_dump(mode="json"),
+            actor=ACTOR,
+            change_note="首次发布",
+        )
+        await _publish(tx, SCENARIO, record, now - SCENARIO_SINCE)
     return 1
 
 

@@ -9,6 +9,7 @@ from models.content import (
     ServiceItemContent,
 )
 from models.enums import AgencyNature, ExerciseLevel, RegionLevel
+from models.scenario_content import ScenarioContent
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,15 @@ class ListSeed:
 
 
 @dataclass(frozen=True)
+class ScenarioSeed:
+    """A scenario (一件事) with its explicit code and lead agency (牵头部门)."""
+
+    code: str
+    agency_uscc: str
+    content: ScenarioContent
+
+
+@dataclass(frozen=True)
 class FileSeed:
     """A blank form, filled sample or result sample; referenced by `hashlib.sha256(data)`."""
 
@@ -75,3 +85,4 @@ class DemoCatalog:
     files: list[FileSeed]
     fee_items: list[ListSeed] = field(default_factory=list)
     intermediary_services: list[ListSeed] = field(default_factory=list)
+    scenarios: list[ScenarioSeed] = field(default_factory=list)

@@ -13,6 +13,8 @@ from models import (
     FeeItemVersion,
     IntermediaryService,
     IntermediaryServiceVersion,
+    Scenario,
+    ScenarioVersion,
     ServiceItem,
     ServiceItemVersion,
 )
@@ -23,6 +25,7 @@ from models.content import (
     ServiceItemContent,
 )
 from models.enums import Channel, RecordKind, ServiceObject, bitmask
+from models.scenario_content import ScenarioContent
 
 Projection = Callable[[Any], dict[str, Any]]
 
@@ -43,6 +46,10 @@ def _service_projection(content: ServiceItemContent) -> dict[str, Any]:
         "charging": content.charging,
         "channels": bitmask(content.channels.available(), Channel),
     }
+
+
+def _scenario_projection(content: ScenarioContent) -> dict[str, Any]:
+    return {"theme": content.theme.value}
 
 
 @dataclass(frozen=True)
@@ -79,4 +86,10 @@ INTERMEDIARY_SERVICE = Kind(
     IntermediaryServiceVersion,
     IntermediaryServiceContent,
 )
-KINDS = {kind.name: kind for kind in (CATALOG_ITEM, SERVICE_ITEM, FEE_ITEM, INTERMEDIARY_SERVICE)}
+SCENARIO = Kind(
+    RecordKind.SCENARIO, Scenario, ScenarioVersion, ScenarioContent, _scenario_projection
+)
+KINDS = {
+    kind.name: kind
+    for kind in (CATALOG_ITEM, SERVICE_ITEM, FEE_ITEM, INTERMEDIARY_SERVICE, SCENARIO)
+}

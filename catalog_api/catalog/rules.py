@@ -9,7 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_api.catalog import versions
 from catalog_api.catalog.errors import DomainError, ErrorCode, FieldError, invalid_state
-from catalog_api.catalog.kinds import CATALOG_ITEM, FEE_ITEM, INTERMEDIARY_SERVICE, Kind
+from catalog_api.catalog.kinds import (
+    CATALOG_ITEM,
+    FEE_ITEM,
+    INTERMEDIARY_SERVICE,
+    SCENARIO,
+    SERVICE_ITEM,
+    Kind,
+)
 from catalog_api.catalog.queries.as_of import current_at
 from models import CatalogItem, CatalogItemVersion, ServiceItem
 from models.content import (
@@ -26,6 +33,7 @@ from models.rules import (
     intermediary_problems,
     service_item_problems,
 )
+from models.scenario_content import ScenarioContent
 
 
 async def ensure_publishable(
@@ -45,6 +53,8 @@ async def ensure_publishable(
         errors = _invalid(intermediary_problems(content))
         errors += await _approval_item_errors(session, content)
         _raise(errors)
+    elif kind is SCENARIO:
+        _raise(await _member_errors(session, ScenarioContent.model_validate(draft.content)))
 
 
 async def _ensure_service_item(
@@ -119,6 +129,21 @@ async def _approval_item_errors(
             ("content", "approval_items", i),
         )
         for i, code in enumerate(content.approval_items)
+        if code not in found
+    ]
+
+
+async def _member_errors(session: AsyncSession, content: ScenarioContent) -> list[FieldError]:
+    """Every member of a scenario is a published service item."""
+    codes = [member.item for member in content.members]
+    found = await published_contents(session, SERVICE_ITEM, codes)
+    return [
+        FieldError(
+            ErrorCode.NOT_FOUND,
+            f"成员事项 {code} 不是已发布的实施清单事项",
+            ("content", "members", i, "item"),
+        )
+        for i, code in enumerate(codes)
         if code not in found
     ]
 

@@ -19,6 +19,7 @@ from catalog_api.schema.limits import QueryCostLimit, limit_rules, tag_token_lim
 from catalog_api.schema.mutations.items import ItemMutations
 from catalog_api.schema.mutations.lists import ListMutations
 from catalog_api.schema.mutations.records import RecordMutations
+from catalog_api.schema.mutations.scenarios import ScenarioMutations
 from catalog_api.schema.query import Query
 from catalog_api.schema.webhooks import WebhookMutations
 from catalog_api.settings import Settings
@@ -27,7 +28,7 @@ log = logging.getLogger("catalog_api.graphql")
 
 
 @strawberry.type
-class Mutation(ItemMutations, ListMutations, RecordMutations, WebhookMutations):
+class Mutation(ItemMutations, ListMutations, ScenarioMutations, RecordMutations, WebhookMutations):
     """Editors' writes; each runs in one transaction of its own."""
 
 

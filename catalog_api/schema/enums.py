@@ -46,3 +46,9 @@ ProviderNature = strawberry.enum(
 IntermediaryCharging = strawberry.enum(
     enums.IntermediaryCharging, description="Whether and how an intermediary charges (收费方式)."
 )
+ScenarioTheme = strawberry.enum(
+    enums.ScenarioTheme, description="Life-cycle theme of a scenario (一件事主题, e.g. 出生)."
+)
+ScenarioLifeCycle = strawberry.enum(
+    enums.ScenarioLifeCycle, description="Whose life cycle a scenario serves (自然人 / 法人)."
+)

@@ -18,6 +18,7 @@ from catalog_api.schema.node import Node
 from catalog_api.schema.pagination import Connection, connection, decode_cursor, page_size
 from catalog_api.schema.people import PeopleQueries
 from catalog_api.schema.reference import Agency, Region
+from catalog_api.schema.scenarios import ScenarioQueries
 from catalog_api.schema.search import SearchQueries
 from catalog_api.schema.service_items import ServiceItem, service_items_connection
 from catalog_api.schema.versioned import moment
@@ -43,7 +44,9 @@ def _catalog_code(raw: str) -> str:
 
 
 @strawberry.type
-class Query(PeopleQueries, SearchQueries, ChangeQueries, ListQueries, WebhookQueries):
+class Query(
+    PeopleQueries, SearchQueries, ChangeQueries, ListQueries, ScenarioQueries, WebhookQueries
+):
     @strawberry.field(description="Any object by its global ID.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await _resolve_node(info, id)

@@ -23,6 +23,8 @@ TABLES = {
     "intermediary_service_version",
     "region",
     "review_flag",
+    "scenario",
+    "scenario_version",
     "service_item",
     "service_item_version",
     "webhook_delivery",

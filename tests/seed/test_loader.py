@@ -47,6 +47,7 @@ async def test_the_demo_catalog_loads_once_and_reads_right(
         len(demo.service_items),
     )
     assert first.revised > 0
+    assert (first.scenarios, again.scenarios) == (len(demo.scenarios), 0)
     assert (again.regions, again.agencies, again.catalog_items, again.service_items) == (0, 0, 0, 0)
     async with database.read() as session:
         published = await session.scalar(
@@ -68,12 +69,33 @@ async def test_the_demo_catalog_loads_once_and_reads_right(
         ) as http:
             await _district_reads_like_the_city(database, http)
             await _as_of_shows_last_months_guide(database, http)
+            await _scenarios_add_up(http, demo)
             # the indexer replays every change event of the load, as a server would
             await app.state.search.catch_up()
             await _a_newcomer_finds_items_as_they_type(http)
             await _the_relevance_set_passes(app.state.search)
     finally:
         await app.state.search.close()
+
+
+SCENARIOS = """{ scenarios(first: 20) { totalCount nodes {
+  code name members { serviceItem { code } } totalOnsiteVisits
+  materials { name neededBy { code } } longestTimeLimit { itemCode } } } }"""
+
+
+async def _scenarios_add_up(http: httpx.AsyncClient, demo: DemoCatalog) -> None:
+    """Every seeded 一件事 reads with all its members, and its materials list is merged."""
+    response = await http.post("/graphql", json={"query": SCENARIOS})
+    found = response.json()["data"]["scenarios"]
+    assert found["totalCount"] == len(demo.scenarios) >= 5
+    for node in found["nodes"]:
+        assert all(member["serviceItem"] for member in node["members"]), node["name"]
+        names = [material["name"] for material in node["materials"]]
+        assert len(names) == len(set(names)) > 0, node["name"]
+        assert node["longestTimeLimit"] is not None, node["name"]
+    births = next(node for node in found["nodes"] if node["name"] == "新生儿出生一件事")
+    shared = [m for m in births["materials"] if len(m["neededBy"]) > 1]
+    assert shared, "the members of 新生儿出生一件事 share materials (居民身份证 …)"
 
 
 async def _guide(http: httpx.AsyncClient, code: str, as_of: datetime | None = None) -> dict:  # type: ignore[type-arg]
