@@ -72,7 +72,7 @@ async def _identities(session: AsyncSession, kind: Kind) -> Any:
         return lambda record: {"code": record.code, "item_type": record.item_type.value}
     if kind is SERVICE_ITEM:
         statement = select(CatalogItem.id, CatalogItem.code)
-        catalog = dict((await session.execute(statement)).tuples().all())
+        catalog = {id_: code for id_, code in await session.execute(statement)}
         return lambda record: {
             "code": record.code,
             "catalog_code": catalog[record.catalog_item_id],
