@@ -20,7 +20,7 @@ from catalog_api.auth import Principal, Role
 from catalog_api.catalog import access
 from catalog_api.catalog.errors import DomainError
 from catalog_api.catalog.imports.apply import apply_row
-from catalog_api.catalog.imports.plan import Outcome, Plan, plan_row
+from catalog_api.catalog.imports.plan import Known, Outcome, Plan, plan_row, prefetch
 from catalog_api.catalog.imports.readers import ImportFileError, read_rows
 from catalog_api.catalog.imports.rows import Row, check_row
 from catalog_api.catalog.imports.templates import TEMPLATES, Template
@@ -30,6 +30,7 @@ from models import Agency
 from models.diff import FieldChange
 
 BEIJING = timezone(timedelta(hours=8))
+BATCH = 500  # rows a dry run plans from one read-ahead
 KINDS_BY_SLUG = {
     "catalog-items": "catalog_item",
     "service-items": "service_item",
@@ -114,6 +115,7 @@ async def run_import(
         await runner.atomic(rows)
     else:
         await runner.row_by_row(rows)
+    report.rows.sort(key=lambda row: row.number)
     return report
 
 
@@ -153,29 +155,56 @@ class _Runner:
     created: set[str] = field(default_factory=set)
 
     async def dry_run(self, rows: list[Row]) -> None:
+        """Planned in batches: three statements per `BATCH` rows, all in one read."""
         async with self.database.read() as session:
-            for row in rows:
-                await self._plan_only(session, row)
+            for start in range(0, len(rows), BATCH):
+                batch = rows[start : start + BATCH]
+                known = await prefetch(session, self.kind, [row for row in batch if row.ok])
+                for row in batch:
+                    await self._plan_only(session, row, known)
 
-    async def _plan_only(self, session: AsyncSession, row: Row) -> None:
+    async def _plan_only(self, session: AsyncSession, row: Row, known: Known) -> None:
         try:
-            plan = await self._plan(session, row)
+            plan = await self._plan(session, row, known)
         except _RowRejected as exc:
             self._record(row, Outcome.REJECTED, errors=exc.errors)
         else:
             self._record(row, plan.outcome, plan.changes)
 
     async def row_by_row(self, rows: list[Row]) -> None:
-        for row in rows:
-            try:
-                async with self.database.transaction() as tx:
-                    plan = await self._plan(tx.session, row)
-                    await self._apply(tx, row, plan)
-            except _RowRejected as exc:
-                self._record(row, Outcome.REJECTED, errors=exc.errors)
-            else:
-                self.report.written |= plan.outcome is not Outcome.UNCHANGED
-                self._record(row, plan.outcome, plan.changes)
+        """Each batch is planned from one read-ahead; a row found unchanged or rejected there is
+        done, and each row to write is planned again and written in a transaction of its own."""
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            async with self.database.read() as session:
+                known = await prefetch(session, self.kind, [row for row in batch if row.ok])
+                ahead = [await self._plan_ahead(session, row, known) for row in batch]
+            for row, plan in zip(batch, ahead, strict=True):
+                if plan is not None:
+                    await self._write(row)
+
+    async def _plan_ahead(self, session: AsyncSession, row: Row, known: Known) -> Plan | None:
+        """The plan when the row needs writing; None when it is done (unchanged, rejected)."""
+        try:
+            plan = await self._plan(session, row, known)
+        except _RowRejected as exc:
+            self._record(row, Outcome.REJECTED, errors=exc.errors)
+            return None
+        if plan.outcome is Outcome.UNCHANGED:
+            self._record(row, plan.outcome)
+            return None
+        return plan
+
+    async def _write(self, row: Row) -> None:
+        try:
+            async with self.database.transaction() as tx:
+                plan = await self._plan(tx.session, row)
+                await self._apply(tx, row, plan)
+        except _RowRejected as exc:
+            self._record(row, Outcome.REJECTED, errors=exc.errors)
+        else:
+            self.report.written |= plan.outcome is not Outcome.UNCHANGED
+            self._record(row, plan.outcome, plan.changes)
 
     async def atomic(self, rows: list[Row]) -> None:
         """Check every row first (nothing written if one fails), then write all in one go."""
@@ -200,11 +229,11 @@ class _Runner:
             self.report.rows.append(_row_report(row, plan.outcome, plan.changes, []))
         self.report.written = any(plan.outcome is not Outcome.UNCHANGED for _, plan in done)
 
-    async def _plan(self, session: AsyncSession, row: Row) -> Plan:
+    async def _plan(self, session: AsyncSession, row: Row, known: Known | None = None) -> Plan:
         if not row.ok:
             raise _RowRejected(row.errors)
         plan = await plan_row(
-            session, self.kind, row, publish=self.options.publish, created=self.created
+            session, self.kind, row, publish=self.options.publish, created=self.created, known=known
         )
         if plan.outcome is Outcome.REJECTED:
             raise _RowRejected(plan.errors)

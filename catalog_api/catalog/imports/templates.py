@@ -12,6 +12,7 @@ import typing
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel
@@ -54,11 +55,11 @@ class Template:
     content_model: type[BaseModel]
     code_key: str  # the identity column that names the record (may be derived)
 
-    @property
+    @cached_property
     def by_header(self) -> dict[str, Column]:
         return {column.header: column for column in self.columns}
 
-    @property
+    @cached_property
     def by_key(self) -> dict[str, Column]:
         return {column.key: column for column in self.columns}
 
