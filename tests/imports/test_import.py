@@ -348,3 +348,75 @@ async def _id_of(database: Database, code: str):  # type: ignore[no-untyped-def]
         return (
             await session.execute(select(CatalogItem.id).where(CatalogItem.code == code))
         ).scalar_one()
+
+
+async def test_a_given_implementation_code_must_be_the_derived_one(
+    database: Database, catalog: dict[str, str], tmp_path: Path
+) -> None:
+    wrong = catalog["code"][:18] + "4" + catalog["code"][19:]
+    path = write_csv(
+        tmp_path / "items.csv",
+        [["实施编码", *SERVICE_HEADER], [wrong, catalog["first"], catalog["uscc"], "", "济南市"]],
+    )
+
+    report = await run(database, path, "service-items", dry_run=True)
+
+    assert errors(report) == {
+        2: [
+            f"A2 实施编码：与基本编码、实施主体和行使层级推导出的 {catalog['code']} 不一致：{wrong}"
+        ]
+    }
+
+
+async def test_json_lines_name_the_line_and_key(database: Database, tmp_path: Path) -> None:
+    path = tmp_path / "catalog.jsonl"
+    path.write_text(
+        '{"code": "370166601000", "name": "甲", "levels": ["3"]}\n'
+        '{"code": "370166602000", "name": "乙", "colour": "red"}\n'
+        "not json\n"
+        '{"code": "370166603000", "name": "丙", "levels": ["8"]}\n',
+        encoding="utf-8",
+    )
+
+    report = await run(database, path, "catalog-items")
+
+    assert outcomes(report)[0] == (1, Outcome.CREATED)
+    assert errors(report)[2] == ["第2行：colour 不是基本目录事项模板的字段"]
+    assert errors(report)[3][0].startswith("第3行不是有效的 JSON")
+    assert errors(report)[4] == [
+        "第4行 levels 行使层级：0：Input should be '1', '2', '3', '4', '5', '6' or '7'"
+    ]
+
+
+async def test_a_cell_outside_every_column_rejects_its_row(
+    database: Database, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "catalog.csv",
+        [CATALOG_HEADER, ["370166601000", "甲", "", "多出来的一格"]],
+    )
+
+    report = await run(database, path, "catalog-items")
+
+    assert errors(report) == {2: ["D2：此列没有表头，内容无法导入"]}
+
+
+async def test_publish_of_a_changed_record_supersedes_its_published_version(
+    database: Database, catalog: dict[str, str], tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "catalog.csv",
+        [CATALOG_HEADER, [catalog["first"], "食品经营许可（含小餐饮）", '["3","4"]']],
+    )
+
+    report = await run(database, path, "catalog-items", publish=True)
+
+    assert outcomes(report) == [(2, Outcome.CHANGED)]
+    versions = await factories.versions_of(
+        database, CATALOG_ITEM, await _id_of(database, catalog["first"])
+    )
+    assert [(v.number, v.status) for v in versions] == [
+        (1, VersionStatus.SUPERSEDED),
+        (2, VersionStatus.PUBLISHED),
+    ]
+    assert versions[1].content["name"] == "食品经营许可（含小餐饮）"
