@@ -13,7 +13,7 @@ TEMPLATE`), for each format:
 import asyncio
 import json
 import os
-import shutil
+import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,7 +47,14 @@ async def _scratch(dialect: str, url: str, data_dir: Path) -> str:
     if dialect == "sqlite":
         source = Path(make_url(url).database or "")
         target = data_dir / "yichuang-bench-imports.db"
-        shutil.copyfile(source, target)
+        for stale in (target, *(target.with_name(target.name + s) for s in ("-wal", "-shm"))):
+            stale.unlink(missing_ok=True)  # a copy over a killed run's WAL would be corrupt
+        original, copy = sqlite3.connect(source), sqlite3.connect(target)
+        try:
+            original.backup(copy)  # consistent, WAL included
+        finally:
+            original.close()
+            copy.close()
         return f"sqlite+aiosqlite:///{target}"
     name = "yichuang_bench_imports"
     template = make_url(url).database
