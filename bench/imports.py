@@ -6,8 +6,8 @@ TEMPLATE`), for each format:
 - export: every service item in the template (the file the runs read);
 - dry run: all N rows checked and planned, nothing written;
 - re-import: a real run of the same file, every row `unchanged`, one transaction per row;
-- change: a real run of a file with every row's 办理时间 changed (the first `--changed` rows):
-  a new draft per row through `update_draft`.
+- change (first format only, after the others): a real run of a file with the 办理时间 of the
+  first `--changed` rows changed: a new draft per row through `update_draft`.
 """
 
 import asyncio
@@ -101,6 +101,9 @@ async def _run(dialect: str, options: dict[str, Any]) -> dict[str, Any]:
         result["export_read_seconds"] = round(time.perf_counter() - started, 2)
         for fmt in options["formats"]:
             result["formats"][fmt] = await _one_format(database, rows, fmt, options)
+        if options["changed"]:  # last: the other formats' files hold the content before it
+            fmt = options["formats"][0]
+            result["formats"][fmt]["change"] = await _change(database, rows, fmt, options)
     finally:
         await database.dispose()
     return result
@@ -121,16 +124,20 @@ async def _one_format(
     out["dry_run"] = await _timed_import(database, path, dry_run=True)
     console.print(f"{fmt}: re-import (unchanged) …")
     out["reimport"] = await _timed_import(database, path)
-    if options["changed"] and fmt == options["formats"][0]:
-        changed = [
-            {**row, "hours": f"工作日 9:00-17:00（导入基准 {fmt}）"}
-            for row in rows[: options["changed"]]
-        ]
-        changed_path = folder / f"bench-service-items-changed.{fmt}"
-        write_file(changed_path, fmt, SERVICE_ITEMS, changed)
-        console.print(f"{fmt}: change {len(changed)} rows …")
-        out["change"] = await _timed_import(database, changed_path)
     return out
+
+
+async def _change(
+    database: Database, rows: list[dict[str, Any]], fmt: str, options: dict[str, Any]
+) -> dict[str, Any]:
+    changed = [
+        {**row, "hours": f"工作日 9:00-17:00（导入基准 {fmt}）"}
+        for row in rows[: options["changed"]]
+    ]
+    path = options["data_dir"] / f"bench-service-items-changed.{fmt}"
+    write_file(path, fmt, SERVICE_ITEMS, changed)
+    console.print(f"{fmt}: change {len(changed)} rows …")
+    return await _timed_import(database, path)
 
 
 def _render(runs: list[dict[str, Any]]) -> str:
