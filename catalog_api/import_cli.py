@@ -70,7 +70,10 @@ def import_file(
     settings = Settings()
     principal = Principal(subject=actor, roles=frozenset({Role.CATALOG_ADMIN}))
     options = Options(dry_run, publish, atomic, settings.import_max_bytes)
-    report = asyncio.run(_import(settings, file, kind, principal, options))
+    try:
+        report = asyncio.run(_import(settings, file, kind, principal, options))
+    except Exception as exc:
+        raise _fail(f"导入失败：{exc}（是否已运行 yichuang migrate？）") from exc
     _print(report)
     if not report.ok:
         raise typer.Exit(code=1)

@@ -78,3 +78,15 @@ def test_export_then_import_changes_nothing(
     assert "已导出 1 条基本目录事项" in said(exported)
     assert imported.exit_code == 0, imported.output
     assert "未写入任何内容：新建 0，修改 0，无变化 1，拒绝 0" in said(imported)
+
+
+def test_import_reports_an_unreachable_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YICHUANG_DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/nowhere")
+    path = write_csv(tmp_path / "c.csv", [["基本编码", "事项名称"], ["370166601000", "甲"]])
+
+    result = runner.invoke(app, ["import", str(path), "--kind", "catalog-items"])
+
+    assert result.exit_code == 1
+    assert "导入失败" in said(result)
