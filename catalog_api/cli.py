@@ -19,6 +19,7 @@ from catalog_api.auth import Role, SecretFileError, mint_token
 from catalog_api.catalog.queries.items import ServiceItemFilter, count_service_items
 from catalog_api.catalog.search import open_search
 from catalog_api.db import Database
+from catalog_api.import_cli import export_kind, import_file, import_template
 from catalog_api.persisted_queries import ManifestError, add_to_manifest
 from catalog_api.settings import Settings
 from models.base import utc_now
@@ -212,6 +213,11 @@ def persisted_query(
     for path, sha256 in zip(files, hashes, strict=True):
         console.print(f"{sha256}  {path}", highlight=False, soft_wrap=True)
     console.print(f"已登记 {len(hashes)} 个查询：{manifest}", highlight=False, soft_wrap=True)
+
+
+app.command("import")(import_file)
+app.command("export-kind")(export_kind)
+app.command("import-template")(import_template)
 
 
 def main() -> None:

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     four_eyes: bool = Field(
         default=True, description="A reviewer may not publish a version they submitted."
     )
+    import_max_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1,
+        description="Largest file `yichuang import` reads; a larger one is refused unread.",
+    )
     announce_interval_seconds: float = Field(
         default=5.0,
         description="How often the server announces scheduled versions that took effect "
