@@ -17,6 +17,7 @@ from catalog_api.schema.list_queries import ListQueries
 from catalog_api.schema.node import Node
 from catalog_api.schema.pagination import Connection, connection, decode_cursor, page_size
 from catalog_api.schema.people import PeopleQueries
+from catalog_api.schema.public_lists import PublicListQueries
 from catalog_api.schema.reference import Agency, Region
 from catalog_api.schema.search import SearchQueries
 from catalog_api.schema.service_items import ServiceItem, service_items_connection
@@ -43,7 +44,9 @@ def _catalog_code(raw: str) -> str:
 
 
 @strawberry.type
-class Query(PeopleQueries, SearchQueries, ChangeQueries, ListQueries, WebhookQueries):
+class Query(
+    PeopleQueries, SearchQueries, ChangeQueries, ListQueries, PublicListQueries, WebhookQueries
+):
     @strawberry.field(description="Any object by its global ID.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await _resolve_node(info, id)
