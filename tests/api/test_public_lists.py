@@ -77,7 +77,8 @@ async def test_the_power_list_shows_power_items_with_their_responsibilities(
         [world.jinan.city_item.code, world.jinan.lixia_item.code, world.charging_item.code]
     )
     assert codes == expected and listed["totalCount"] == 3  # no public service
-    row = next(e["node"] for e in listed["edges"] if e["node"]["code"] == world.jinan.lixia_item.code)
+    lixia = world.jinan.lixia_item.code
+    row = next(e["node"] for e in listed["edges"] if e["node"]["code"] == lixia)
     assert row["name"] == "食品经营许可"
     assert row["itemType"] == "ADMINISTRATIVE_LICENSING"
     assert row["powerSource"] == "STATUTORY"
@@ -215,7 +216,9 @@ async def test_the_fee_list_shows_each_fee_item_with_the_items_charging_it(
     assert fee["code"] == world.fee.code
     assert fee["name"] == "不动产登记费（住宅）"
     assert fee["payer"] == "申请住宅类不动产登记的权利人"
-    assert fee["standard"] == {"text": "住宅类不动产登记每件80元", "amount": "80.00", "unit": "元/件"}
+    assert fee["standard"] == {
+        "text": "住宅类不动产登记每件80元", "amount": "80.00", "unit": "元/件"
+    }
     assert fee["fundManagement"] == "TREASURY"
     assert fee["agency"] == {"name": "济南市历下区行政审批服务局"}
     assert fee["basis"][0]["documentNumber"] == "发改价格规〔2016〕2559号"
