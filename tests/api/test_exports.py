@@ -5,6 +5,7 @@ import asyncio
 import csv
 import io
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -13,8 +14,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import insert
 from starlette.applications import Starlette
+from typer.testing import CliRunner
 
 from catalog_api.catalog.kinds import SERVICE_ITEM
+from catalog_api.cli import app as cli
 from catalog_api.db import Database
 from catalog_api.settings import Settings
 from models import ServiceItem, ServiceItemVersion
@@ -22,6 +25,7 @@ from models.base import new_id
 from tests.api.lists_scenario import lists_jinan
 from tests.factories import versions_of
 
+runner = CliRunner()
 TODAY = datetime.now(timezone(timedelta(hours=8))).date().isoformat()
 
 
@@ -248,3 +252,32 @@ async def test_a_long_list_streams_in_chunks(
     assert len(rows) == count + 4
     assert [row[0] for row in rows] == [str(n) for n in range(1, count + 5)]
     assert [row[1] for row in rows] == sorted(row[1] for row in rows)
+
+
+@pytest.fixture
+async def listed_url(database: Database, settings: Settings) -> str:
+    await lists_jinan(database, settings.files_dir)
+    return database.url
+
+
+def test_the_cli_writes_a_list_as_xlsx_and_csv(
+    listed_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("YICHUANG_DATABASE_URL", listed_url)
+    monkeypatch.chdir(tmp_path)
+
+    xlsx = runner.invoke(
+        cli,
+        ["export-list", "fee-list", "--format", "xlsx", "--region", "370102", "-o", "fees.xlsx"],
+    )
+    trips = runner.invoke(cli, ["export-list", "trip-list", "--format", "csv", "--max-trips", "0"])
+    bad = runner.invoke(cli, ["export-list", "trip-list", "--max-trips", "2"])
+
+    assert xlsx.exit_code == 0, xlsx.output
+    header, *rows = xlsx_rows((tmp_path / "fees.xlsx").read_bytes())
+    assert header[2] == "项目名称" and [row[2] for row in rows] == ["不动产登记费（住宅）"]
+    assert trips.exit_code == 0, trips.output
+    header, *rows = csv_rows((tmp_path / f"零跑腿事项清单_{TODAY}.csv").read_bytes())
+    assert len(rows) == 2 and "已导出 2 行" in trips.output.replace("\n", "")
+    assert bad.exit_code == 1 and "maxTrips" in bad.output
+    assert not list(tmp_path.glob("*.partial"))
