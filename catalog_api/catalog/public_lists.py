@@ -117,11 +117,16 @@ async def _build(session: Any, request: ListRequest, shown: Sequence[items.Shown
         ListName.PUBLIC_SERVICE: _public_service_row,
         ListName.TRIP: _trip_row,
     }[request.name]
+    # many items implement one catalog item: parse each catalog version once
+    parsed = {
+        record_id: CatalogItemContent.model_validate(version.content)
+        for record_id, version in catalogs.items()
+    }
     return [
         build(
             s.record,
             ServiceItemContent.model_validate(s.version.content),
-            CatalogItemContent.model_validate(catalogs[s.record.catalog_item_id].content),
+            parsed[s.record.catalog_item_id],
             agencies[s.record.agency_id].name,
         )
         for s in shown
