@@ -5,8 +5,11 @@ and XLSX, through the same code as GET /export/… and `yichuang export-list`.
 
 Each case runs in a fresh process, so its peak RSS (ru_maxrss) is its own; the baseline is the
 RSS after imports and before the export, so `peak - baseline` is what the export itself held.
-Databases are the cached SQLite bench databases (`python -m bench.databases prepare`), read
-only. Results go to bench/results/export-<time>.json.
+Databases are SQLite bench databases built by `bench.databases.prepare` (the same code as
+`yichuang seed --synthetic N`) in their own folder, /tmp/yichuang-bench-export: the shared
+/tmp/yichuang-bench ones may predate the current guide content (fee lines by code), and their
+cache marker (head revision, N items) does not notice. Results go to
+bench/results/export-<time>.json.
 """
 
 import argparse
@@ -20,10 +23,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.databases import prepare
 from catalog_api.db import Database
 from catalog_api.exports import check, csv_chunks, parse, write_xlsx
 
-DATA_DIR = Path("/tmp/yichuang-bench")
+DATA_DIR = Path("/tmp/yichuang-bench-export")
 RESULTS = Path(__file__).parent / "results"
 
 
@@ -78,6 +82,7 @@ def main() -> None:
         return
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
+        asyncio.run(prepare("sqlite", size, data_dir=DATA_DIR, postgres_url=None, fresh=False))
         for file_format in args.formats.split(","):
             command = [sys.executable, "-m", "bench.export", "--one", "--sizes", str(size),
                        "--formats", file_format, "--list", args.list]
