@@ -11,6 +11,12 @@ from catalog_api.settings import Settings
 from models.base import utc_now
 from tests.api.conftest import GraphQLClient
 from tests.api.lists_scenario import lists_jinan
+from tests.factories import (
+    next_catalog_code,
+    published_catalog_item,
+    published_fee_item,
+    published_service_item,
+)
 
 POWER = """
 query Power($filter: ListFilter, $first: Int, $after: String, $asOf: DateTime) {
@@ -246,3 +252,25 @@ async def test_the_intermediary_list_shows_the_approvals_requiring_each_service(
     assert row["agency"] == {"name": "济南市历下区行政审批服务局"}
     assert row["approvalItems"] == [{"basicCode": world.jinan.catalog.code, "name": "食品经营许可"}]
     assert row["basis"] == [{"title": "《中华人民共和国城乡规划法》"}]
+
+
+async def test_a_districts_fee_list_has_the_city_fees_its_items_charge(
+    database: Database, settings: Settings, gql: GraphQLClient
+) -> None:
+    world = await lists_jinan(database, settings.files_dir)
+    city_fee, _ = await published_fee_item(
+        database, world.jinan.city_agency.uscc, name="食品经营许可证工本费"
+    )
+    code = next_catalog_code("04")
+    await published_catalog_item(database, code, name="证照工本费征收", levels=["4"])
+    await published_service_item(
+        database, code, world.jinan.lixia_agency.uscc, charging=True,
+        fees=[{"fee_item": city_fee.code}], fee_basis="发改价格规〔2016〕2559号",
+    )
+
+    lixia = await gql.data(FEES, filter={"region": "370102"})
+    huaiyin = await gql.data(FEES, filter={"region": "370104"})
+
+    assert [n["code"] for n in lixia["feeList"]["nodes"]] == sorted([world.fee.code, city_fee.code])
+    assert lixia["feeList"]["totalCount"] == 2
+    assert huaiyin["feeList"] == {"totalCount": 0, "nodes": []}

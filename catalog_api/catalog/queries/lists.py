@@ -83,7 +83,12 @@ def service_filter(
 
 
 def record_filter(where: ListFilter) -> items.ListRecordFilter:
-    return items.ListRecordFilter(region_code=where.region_code, agency_uscc=where.agency_uscc)
+    """A region's fee or intermediary list: those its agencies own, and those a service item
+    of its agencies charges or requires (a city fee charged by a district's items is on the
+    district's list)."""
+    return items.ListRecordFilter(
+        region_code=where.region_code, agency_uscc=where.agency_uscc, used_in_region=True
+    )
 
 
 async def list_page(
