@@ -22,6 +22,7 @@ from catalog_api.catalog.feed import ChangeFeed
 from catalog_api.catalog.search import CatalogSearch, open_search
 from catalog_api.catalog.webhook_delivery import Deliverer
 from catalog_api.db import Database
+from catalog_api.exports import export_endpoint
 from catalog_api.http import STATIC_DIR, CatalogGraphQL
 from catalog_api.scheduler import announce_forever, deliver_webhooks_forever
 from catalog_api.schema import build_schema
@@ -100,6 +101,7 @@ def create_app(
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/attachments/{sha256}", download_endpoint(database, settings.files_dir)),
+        Route("/export/{file}", export_endpoint(database)),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     app = Starlette(routes=routes, middleware=_middleware(settings), lifespan=lifespan)

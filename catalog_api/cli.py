@@ -19,6 +19,15 @@ from catalog_api.auth import Role, SecretFileError, mint_token
 from catalog_api.catalog.queries.items import ServiceItemFilter, count_service_items
 from catalog_api.catalog.search import open_search
 from catalog_api.db import Database
+from catalog_api.exports import (
+    BadParameter,
+    Export,
+    check,
+    csv_chunks,
+    file_name,
+    parse,
+    write_xlsx,
+)
 from catalog_api.import_cli import export_kind, import_file, import_template
 from catalog_api.persisted_queries import ManifestError, add_to_manifest
 from catalog_api.settings import Settings
@@ -218,6 +227,65 @@ def persisted_query(
 app.command("import")(import_file)
 app.command("export-kind")(export_kind)
 app.command("import-template")(import_template)
+
+@app.command("export-list")
+def export_list(
+    list_name: Annotated[
+        str,
+        typer.Argument(
+            metavar="LIST",
+            help="power-list, fee-list, intermediary-list, public-service-list or trip-list.",
+        ),
+    ],
+    file_format: Annotated[str, typer.Option("--format", help="csv or xlsx.")] = "xlsx",
+    region: Annotated[str | None, typer.Option(help="Region code, e.g. 370102.")] = None,
+    agency: Annotated[str | None, typer.Option(help="USCC of the agency.")] = None,
+    item_types: Annotated[
+        str | None, typer.Option("--item-types", help="Item type codes, e.g. 01,02.")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="ISO time; default now.")] = None,
+    max_trips: Annotated[
+        int | None, typer.Option("--max-trips", help="trip-list: 0 零跑腿, 1 最多跑一次.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write; default its name.")
+    ] = None,
+) -> None:
+    """Write a public list as CSV or XLSX, with the column headers agencies publish."""
+    params = {
+        key: str(value)
+        for key, value in {
+            "region": region, "agency": agency, "itemTypes": item_types, "asOf": as_of,
+            "maxTrips": max_trips,
+        }.items()
+        if value is not None
+    }
+    try:
+        job = parse(list_name, file_format, params)
+        path, rows = asyncio.run(_export_list(_settings(), job, output))
+    except BadParameter as exc:
+        raise _fail(f"参数 {exc.parameter} 无效：{exc.message}") from exc
+    console.print(f"已导出 {rows} 行：{path}")
+
+
+async def _export_list(settings: Settings, job: Export, output: Path | None) -> tuple[Path, int]:
+    database = Database(settings.database_url)
+    try:
+        await check(database, job)
+        path = output or Path(await file_name(database, job))
+        partial = path.with_name(path.name + ".partial")
+        if job.file_format == "xlsx":
+            rows = await write_xlsx(database, job.request, partial)
+        else:
+            rows = -1  # the header
+            with partial.open("wb") as sink:
+                async for chunk in csv_chunks(database, job.request):
+                    sink.write(chunk)
+                    rows += chunk.count(b"\r\n")
+        partial.replace(path)
+        return path, rows
+    finally:
+        await database.dispose()
 
 
 def main() -> None:

@@ -49,6 +49,15 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=100)]
+# 监督电话: a landline with its area code (0531-86592345, extension after "-"), a public service
+# hotline (12345, 0531-12345) or a mobile number; several joined by "、".
+_ONE_PHONE = r"(?:0\d{2,3}-[2-9]\d{6,7}(?:-\d{1,6})?|(?:0\d{2,3}-)?12\d{3}|1[3-9]\d{9})"
+SupervisionPhone = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=100, pattern=rf"^{_ONE_PHONE}(?:、{_ONE_PHONE})*$"
+    ),
+]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Yuan = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
@@ -189,7 +198,7 @@ class Responsibilities(Value):
     steps: list[ResponsibilityStep] = Field(default_factory=list, max_length=MAX_LIST)
     accountability: list[LongText] = Field(default_factory=list, max_length=MAX_LIST)
     accountability_basis: LongText | None = None
-    supervision_phone: Phone | None = None
+    supervision_phone: SupervisionPhone | None = None
 
 
 class MaterialNote(Value):

@@ -83,6 +83,13 @@ def _material_problems(
 def _power_problems(content: ServiceItemContent, item_type: ItemType) -> Iterator[Problem]:
     if item_type.is_power and content.power_source is None:
         yield ("power_source",), "行政权力事项须填写权力来源"
+    if not item_type.is_power:
+        return
+    duties = content.responsibilities
+    if duties is None or not duties.steps:
+        yield ("responsibilities", "steps"), "行政权力事项须列明至少一个办理环节的责任事项"
+    if duties is None or not duties.supervision_phone:
+        yield ("responsibilities", "supervision_phone"), "行政权力事项须填写监督电话"
 
 
 # --- the fee and intermediary lists -------------------------------------------------------------

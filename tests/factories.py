@@ -141,6 +141,15 @@ def service_content(**overrides: Any) -> dict[str, Any]:
         "online_depth": "3",
         "address": "济南市历下区龙奥北路1号",
         "consult_phone": "0531-12345",
+        "responsibilities": {
+            "steps": [
+                {"step": "受理责任", "duty": "依法受理或者不予受理，不予受理的告知理由"},
+                {"step": "决定责任", "duty": "依法作出准予或者不予许可的决定"},
+            ],
+            "accountability": ["对符合法定条件的申请不予受理的"],
+            "accountability_basis": "《中华人民共和国行政许可法》第七十二条",
+            "supervision_phone": "0531-86592345",
+        },
     }
     content.update(overrides)
     return content

@@ -11,7 +11,9 @@ from catalog_api.catalog.kinds import CATALOG_ITEM, FEE_ITEM, INTERMEDIARY_SERVI
 from catalog_api.schema import content
 from catalog_api.schema.context import Info
 from catalog_api.schema.enums import FundManagement, IntermediaryCharging, ProviderNature
+from catalog_api.schema.filters import optional_code
 from catalog_api.schema.history import version_by_number
+from catalog_api.schema.pagination import page_size
 from catalog_api.schema.reference import Agency
 from catalog_api.schema.versioned import Versioned, parsed, versioned_fields
 from catalog_api.schema.visibility import drafts_visible
@@ -19,8 +21,10 @@ from models import content as c
 
 if TYPE_CHECKING:
     from catalog_api.schema.catalog_items import CatalogItem
+    from catalog_api.schema.service_items import ServiceItem
 
 CatalogItemRef = Annotated["CatalogItem", strawberry.lazy("catalog_api.schema.catalog_items")]
+ServiceItemRef = Annotated["ServiceItem", strawberry.lazy("catalog_api.schema.service_items")]
 
 
 @strawberry.type(description="A fee standard (收费标准), with its amount in yuan where it has one.")
@@ -40,6 +44,12 @@ class FeeReduction:
 
 async def _owner(info: Info, record: Any) -> Agency:
     return Agency.of(await info.context.loaders.agency_by_id.load(record.agency_id))
+
+
+@strawberry.type(description="The service items charging a fee item (收费事项).")
+class ChargingItems:
+    total_count: int = strawberry.field(description="How many charge it, in all.")
+    items: list[ServiceItemRef] = strawberry.field(description="The first ones, by code.")
 
 
 @strawberry.type(description="A fee item (收费项目) of the 行政事业性收费清单.")
@@ -75,6 +85,21 @@ class FeeItem(Versioned):
     @strawberry.field(description="The collecting agency (执收部门).")
     async def agency(self, info: Info) -> Agency:
         return await _owner(info, self.record)
+
+    @strawberry.field(
+        description="The service items in force whose guide charges this fee (收费事项), in "
+        "the region given and below it, by code."
+    )
+    async def charging_items(
+        self, info: Info, region: str | None = None, first: int = 20
+    ) -> ChargingItems:
+        from catalog_api.schema.service_items import ServiceItem
+
+        size = page_size(first, info.context.settings.max_page_size)
+        key = (self.code, self.at, optional_code(region), size)
+        total, rows = await info.context.loaders.charging_items.load(key)
+        shown = [ServiceItem.of(info, s.record, s.version, self.at) for s in rows]
+        return ChargingItems(total_count=total, items=shown)  # type: ignore[arg-type]
 
     @strawberry.field(description="The open draft, for those who may edit or review it.")
     async def open_draft(self, info: Info) -> "FeeItem | None":

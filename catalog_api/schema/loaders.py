@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from catalog_api.catalog.kinds import CATALOG_ITEM, KINDS
-from catalog_api.catalog.queries import history, items, reference
+from catalog_api.catalog.kinds import CATALOG_ITEM, KINDS, SERVICE_ITEM
+from catalog_api.catalog.queries import history, items, lists, reference
 from catalog_api.db import Database
 
 K = TypeVar("K", bound=Hashable)
@@ -81,6 +81,31 @@ def _by_code(database: Database) -> DataLoader[tuple[str, str, datetime], Any]:
     return DataLoader(load_fn=load)
 
 
+ChargingKey = tuple[str, datetime, str | None, int]
+
+
+def _charging(database: Database) -> DataLoader[ChargingKey, Any]:
+    """Keys are (fee code, moment, region or None, how many to show): the service items
+    charging the fee, as (total, [Shown]); two statements per moment, region and size."""
+
+    async def load(keys: list[ChargingKey]) -> list[Any]:
+        groups: dict[tuple[datetime, str | None, int], list[str]] = defaultdict(list)
+        for code, at, region, limit in keys:
+            groups[(at, region, limit)].append(code)
+        found: dict[ChargingKey, Any] = {}
+        async with database.read() as session:
+            for (at, region, limit), codes in groups.items():
+                charging = await lists.charging_items(session, codes, at, region, limit)
+                ids = [item_id for c in charging.values() for item_id in c.item_ids]
+                shown = await items.by_ids(session, SERVICE_ITEM, ids, at) if ids else {}
+                for code, c in charging.items():
+                    rows = [shown[i] for i in c.item_ids if i in shown]
+                    found[(code, at, region, limit)] = (c.total, rows)
+        return [found.get(key, (0, [])) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass
 class Loaders:
     agency_by_id: DataLoader[uuid.UUID, Any]
@@ -95,6 +120,7 @@ class Loaders:
     open_draft: DataLoader[tuple[str, uuid.UUID], Any]
     open_flags: DataLoader[uuid.UUID, list[Any]]
     in_force_by_code: DataLoader[tuple[str, str, datetime], Any]
+    charging_items: DataLoader[ChargingKey, Any]
 
 
 def build_loaders(database: Database) -> Loaders:
@@ -114,4 +140,5 @@ def build_loaders(database: Database) -> Loaders:
         open_draft=_by_kind(database, history.open_drafts, None),
         open_flags=_simple(database, history.open_flags),
         in_force_by_code=_by_code(database),
+        charging_items=_charging(database),
     )

@@ -17,6 +17,7 @@ from catalog_api.schema.list_queries import ListQueries
 from catalog_api.schema.node import Node
 from catalog_api.schema.pagination import Connection, connection, decode_cursor, page_size
 from catalog_api.schema.people import PeopleQueries
+from catalog_api.schema.public_lists import PublicListQueries
 from catalog_api.schema.reference import Agency, Region
 from catalog_api.schema.scenarios import ScenarioQueries
 from catalog_api.schema.search import SearchQueries
@@ -45,7 +46,13 @@ def _catalog_code(raw: str) -> str:
 
 @strawberry.type
 class Query(
-    PeopleQueries, SearchQueries, ChangeQueries, ListQueries, ScenarioQueries, WebhookQueries
+    PeopleQueries,
+    SearchQueries,
+    ChangeQueries,
+    ListQueries,
+    PublicListQueries,
+    ScenarioQueries,
+    WebhookQueries,
 ):
     @strawberry.field(description="Any object by its global ID.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

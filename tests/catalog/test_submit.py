@@ -91,6 +91,31 @@ async def test_a_service_item_breaking_the_rules_is_refused_with_every_problem(d
     assert await snapshot(database, SERVICE_ITEM, record.id) == before
 
 
+async def test_a_power_without_responsibilities_or_supervision_phone_is_refused(database):
+    _, record = await service_item_on_published_catalog(
+        database, responsibilities={"steps": [], "accountability": ["不予受理的"]}
+    )
+    before = await snapshot(database, SERVICE_ITEM, record.id)
+
+    errors = await refused(
+        database, submit, SERVICE_ITEM, record_id=record.id, expected_lock_version=1, actor=EDITOR
+    )
+
+    assert errors == [
+        (
+            ErrorCode.INVALID,
+            ("content", "responsibilities", "steps"),
+            "行政权力事项须列明至少一个办理环节的责任事项",
+        ),
+        (
+            ErrorCode.INVALID,
+            ("content", "responsibilities", "supervision_phone"),
+            "行政权力事项须填写监督电话",
+        ),
+    ]
+    assert await snapshot(database, SERVICE_ITEM, record.id) == before
+
+
 async def test_rules_check_local_materials_against_the_published_baseline(database):
     _, record = await service_item_on_published_catalog(
         database, materials=[{"name": "食品经营许可申请书"}]

@@ -38,6 +38,10 @@ GOOD = {
     "promised_time_limit": {"value": 5},
     "onsite_visits": 1,
     "onsite_visits_reason": "需现场核验原件",
+    "responsibilities": {
+        "steps": [{"step": "受理责任", "duty": "依法受理或者不予受理，不予受理的告知理由"}],
+        "supervision_phone": "0531-86592345",
+    },
 }
 
 
@@ -196,6 +200,41 @@ def test_a_power_needs_its_source(item_type):
 
 def test_a_public_service_needs_no_power_source():
     assert problems(item_type=ItemType.PUBLIC_SERVICE, power_source=None) == []
+
+
+@pytest.mark.parametrize("item_type", [t for t in ItemType if t.is_power])
+def test_a_power_states_its_responsibilities_and_supervision_phone(item_type):
+    assert problems(item_type=item_type, responsibilities=None) == [
+        (("responsibilities", "steps"), "行政权力事项须列明至少一个办理环节的责任事项"),
+        (("responsibilities", "supervision_phone"), "行政权力事项须填写监督电话"),
+    ]
+    assert problems(item_type=item_type, responsibilities={"steps": [], "accountability": []}) == [
+        (("responsibilities", "steps"), "行政权力事项须列明至少一个办理环节的责任事项"),
+        (("responsibilities", "supervision_phone"), "行政权力事项须填写监督电话"),
+    ]
+
+
+def test_a_public_service_needs_no_responsibilities():
+    assert problems(item_type=ItemType.PUBLIC_SERVICE, responsibilities=None) == []
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["0531-86592345", "12345", "0531-12345", "0531-86592345-801", "13805310000",
+     "0531-86592345、12345"],
+)
+def test_a_supervision_phone_is_a_real_number(phone):
+    duties = {"steps": [{"step": "受理", "duty": "依法受理"}], "supervision_phone": phone}
+    assert problems(responsibilities=duties) == []
+
+
+@pytest.mark.parametrize(
+    "phone", ["86592345", "0531-0000000", "电话12345", "0531 86592345", "12", "0531-86592345,12345"]
+)
+def test_a_supervision_phone_that_is_no_number_is_refused(phone):
+    duties = {"steps": [{"step": "受理", "duty": "依法受理"}], "supervision_phone": phone}
+    with pytest.raises(ValidationError, match="supervision_phone"):
+        problems(responsibilities=duties)
 
 
 def test_every_problem_is_reported_at_once():

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM, Kind
@@ -68,6 +68,8 @@ class ListRecordFilter:
 
     region_code: str | None = None
     agency_uscc: str | None = None
+    # also those a service item in force in the region charges or requires (the lists)
+    used_in_region: bool = False
 
 
 def _shown(kind: Kind, at: datetime) -> Select[Any]:
@@ -242,7 +244,7 @@ async def list_records_page(
     first: int,
     after: str | None,
 ) -> Page:
-    statement = await _owner_filtered(session, kind, _keys(kind, at), where)
+    statement = await _owner_filtered(session, kind, _keys(kind, at), where, at)
     return await _page(session, kind, statement, first, after, at)
 
 
@@ -257,20 +259,47 @@ async def count_list_records(
             (kind.version.record_id == kind.record.id) & current_at(kind.version, at),
         )
     )
-    return (await session.execute(await _owner_filtered(session, kind, base, where))).scalar_one()
+    statement = await _owner_filtered(session, kind, base, where, at)
+    return (await session.execute(statement)).scalar_one()
 
 
 async def _owner_filtered(
-    session: AsyncSession, kind: Kind, statement: Select[Any], where: ListRecordFilter
+    session: AsyncSession,
+    kind: Kind,
+    statement: Select[Any],
+    where: ListRecordFilter,
+    at: datetime | None = None,
 ) -> Select[Any]:
     if where.region_code is not None:
         regions = await region_and_descendants(session, where.region_code)
         agencies = select(Agency.id).where(Agency.region_code.in_(regions))
-        statement = statement.where(kind.record.agency_id.in_(agencies.scalar_subquery()))
+        owned = kind.record.agency_id.in_(agencies.scalar_subquery())
+        if where.used_in_region and at is not None:
+            owned = owned | _used_by(kind, agencies, at)
+        statement = statement.where(owned)
     if where.agency_uscc is not None:
         agency = select(Agency.id).where(Agency.uscc == where.agency_uscc)
         statement = statement.where(kind.record.agency_id.in_(agency.scalar_subquery()))
     return statement
+
+
+def _used_by(kind: Kind, agencies: Select[Any], at: datetime) -> Any:
+    """Whether a service item of those agencies, in force at `at`, names the record in its
+    guide: its code quoted inside the JSON text (as the change fan-out finds referrers)."""
+    content = cast(ServiceItemVersion.content, String)
+    quoted = literal('"') + kind.record.code + literal('"')
+    return (
+        select(ServiceItem.id)
+        .join(
+            ServiceItemVersion,
+            (ServiceItemVersion.record_id == ServiceItem.id) & current_at(ServiceItemVersion, at),
+        )
+        .where(
+            ServiceItem.agency_id.in_(agencies.scalar_subquery()),
+            content.contains(quoted),
+        )
+        .exists()
+    )
 
 
 async def in_force_by_codes(

@@ -1,0 +1,116 @@
+"""Export of the public lists: time and peak memory to write a list of 10k or 100k rows as CSV
+and XLSX, through the same code as GET /export/… and `yichuang export-list`.
+
+    python -m bench.export [--sizes 10000,100000] [--formats csv,xlsx] [--list power-list]
+
+Each case runs in a fresh process. Once the database is open, the peak RSS is reset
+(/proc/self/clear_refs) and the RSS taken as the baseline; `peak - baseline` is what the export
+itself held (rows in flight, openpyxl, the driver's buffers).
+Databases are SQLite bench databases built by `bench.databases.prepare` (the same code as
+`yichuang seed --synthetic N`) in their own folder, /tmp/yichuang-bench-export: the shared
+/tmp/yichuang-bench ones may predate the current guide content (fee lines by code), and their
+cache marker (head revision, N items) does not notice. Results go to
+bench/results/export-<time>.json.
+"""
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.databases import prepare
+from catalog_api.db import Database
+from catalog_api.exports import check, csv_chunks, parse, write_xlsx
+
+DATA_DIR = Path("/tmp/yichuang-bench-export")
+RESULTS = Path(__file__).parent / "results"
+
+
+def _status_mib(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024  # kB
+    raise LookupError(field)
+
+
+def _reset_peak() -> float:
+    """Reset the peak RSS (VmHWM; Linux ≥ 4.0) and return the RSS now: opening the database
+    maps its WAL and caches pages, which is not the export's doing."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return _status_mib("VmRSS")
+
+
+async def _one(size: int, file_format: str, list_name: str, params: dict[str, str]) -> dict:
+    url = f"sqlite+aiosqlite:///{DATA_DIR / f'yichuang-bench-{size}.db'}"
+    database = Database(url)
+    job = parse(list_name, file_format, params)
+    await check(database, job)
+    baseline = _reset_peak()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"out.{file_format}"
+        if file_format == "csv":
+            rows, first_chunk = -1, None
+            with path.open("wb") as sink:
+                async for chunk in csv_chunks(database, job.request):
+                    first_chunk = first_chunk or time.perf_counter() - started
+                    sink.write(chunk)
+                    rows += chunk.count(b"\r\n")
+        else:
+            rows = await write_xlsx(database, job.request, path)
+            first_chunk = None
+        seconds = time.perf_counter() - started
+        file_bytes = path.stat().st_size
+    await database.dispose()
+    peak = _status_mib("VmHWM")
+    lifetime_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "size": size, "format": file_format, "list": list_name, "params": params, "rows": rows,
+        "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds),
+        "first_chunk_seconds": None if first_chunk is None else round(first_chunk, 3),
+        "file_mib": round(file_bytes / 2**20, 1), "baseline_rss_mib": round(baseline, 1),
+        "peak_rss_mib": round(peak, 1), "export_rss_mib": round(peak - baseline, 1),
+        "process_peak_rss_mib": round(lifetime_peak, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--list", default="power-list")
+    parser.add_argument("--max-trips", default=None)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    params = {} if args.max_trips is None else {"maxTrips": args.max_trips}
+    if args.one:
+        size, file_format = int(args.sizes), args.formats
+        print(json.dumps(asyncio.run(_one(size, file_format, args.list, params))))
+        return
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        asyncio.run(prepare("sqlite", size, data_dir=DATA_DIR, postgres_url=None, fresh=False))
+        for file_format in args.formats.split(","):
+            command = [sys.executable, "-m", "bench.export", "--one", "--sizes", str(size),
+                       "--formats", file_format, "--list", args.list]
+            if args.max_trips is not None:
+                command += ["--max-trips", args.max_trips]
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            results.append(result)
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS / f"export-{stamp}.json"
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    print(f"wrote {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
