@@ -65,7 +65,7 @@ class IntermediaryServiceDraftUpdateInput:
     change_note: str | None = None
 
 
-async def _owning_agency(tx: Tx, principal: Principal, uscc: str) -> Agency:
+async def owning_agency(tx: Tx, principal: Principal, uscc: str) -> Agency:
     """The agency a new record will belong to, once `principal` may edit its records."""
     try:
         agency = await agency_by_uscc(tx.session, validate_uscc(uscc))
@@ -77,7 +77,27 @@ async def _owning_agency(tx: Tx, principal: Principal, uscc: str) -> Agency:
     return agency
 
 
-async def _update(info: Info, kind: Kind, input: Any) -> Any:
+async def create_owned(info: Info, kind: Kind, create: Any, input: Any) -> Any:
+    """Create a record owned by `input.agency_uscc` with `create` (one of the create
+    commands), once the caller may edit that agency's records; returns (view, userErrors)."""
+
+    async def work(tx: Tx, principal: Principal) -> Any:
+        agency = await owning_agency(tx, principal, input.agency_uscc)
+        record, version = await create(
+            tx,
+            agency_uscc=agency.uscc,
+            code=input.code,
+            content=to_data(input.content),
+            actor=principal.subject,
+            change_note=input.change_note,
+        )
+        return view(info, kind, record, version)
+
+    return await write(info, work)
+
+
+async def update_draft_of(info: Info, kind: Kind, input: Any) -> Any:
+    """Patch the draft `input.id` names with `input.changes`; returns (view, userErrors)."""
     async def work(tx: Tx, principal: Principal) -> Any:
         _, record = await authorised(tx, principal, input.id, Action.EDIT, kind)
         draft = await update_draft.update_draft(
@@ -98,50 +118,28 @@ async def _update(info: Info, kind: Kind, input: Any) -> Any:
 class ListMutations:
     @strawberry.mutation(description="Create a fee item (收费项目) and its first draft.")
     async def fee_item_create(self, info: Info, input: FeeItemCreateInput) -> FeeItemPayload:
-        async def work(tx: Tx, principal: Principal) -> Any:
-            agency = await _owning_agency(tx, principal, input.agency_uscc)
-            record, version = await create_fee_item(
-                tx,
-                agency_uscc=agency.uscc,
-                code=input.code,
-                content=to_data(input.content),
-                actor=principal.subject,
-                change_note=input.change_note,
-            )
-            return view(info, FEE_ITEM, record, version)
-
-        item, errors = await write(info, work)
+        item, errors = await create_owned(info, FEE_ITEM, create_fee_item, input)
         return FeeItemPayload(fee_item=item, user_errors=errors)
 
     @strawberry.mutation(description="Change the draft of a fee item (a patch).")
     async def fee_item_draft_update(
         self, info: Info, input: FeeItemDraftUpdateInput
     ) -> FeeItemPayload:
-        item, errors = await _update(info, FEE_ITEM, input)
+        item, errors = await update_draft_of(info, FEE_ITEM, input)
         return FeeItemPayload(fee_item=item, user_errors=errors)
 
     @strawberry.mutation(description="Create an intermediary service (中介服务事项) and its draft.")
     async def intermediary_service_create(
         self, info: Info, input: IntermediaryServiceCreateInput
     ) -> IntermediaryServicePayload:
-        async def work(tx: Tx, principal: Principal) -> Any:
-            agency = await _owning_agency(tx, principal, input.agency_uscc)
-            record, version = await create_intermediary_service(
-                tx,
-                agency_uscc=agency.uscc,
-                code=input.code,
-                content=to_data(input.content),
-                actor=principal.subject,
-                change_note=input.change_note,
-            )
-            return view(info, INTERMEDIARY_SERVICE, record, version)
-
-        item, errors = await write(info, work)
+        item, errors = await create_owned(
+            info, INTERMEDIARY_SERVICE, create_intermediary_service, input
+        )
         return IntermediaryServicePayload(intermediary_service=item, user_errors=errors)
 
     @strawberry.mutation(description="Change the draft of an intermediary service (a patch).")
     async def intermediary_service_draft_update(
         self, info: Info, input: IntermediaryServiceDraftUpdateInput
     ) -> IntermediaryServicePayload:
-        item, errors = await _update(info, INTERMEDIARY_SERVICE, input)
+        item, errors = await update_draft_of(info, INTERMEDIARY_SERVICE, input)
         return IntermediaryServicePayload(intermediary_service=item, user_errors=errors)

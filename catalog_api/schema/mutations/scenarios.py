@@ -2,19 +2,15 @@
 withdraw …) is the generic `record*` mutations, by global ID. Catalog administrators and
 editors of the lead agency (牵头部门) may edit a scenario."""
 
-from typing import Any
 
 import strawberry
 
-from catalog_api.auth import Principal
 from catalog_api.catalog.commands.create_scenario import create_scenario
 from catalog_api.catalog.kinds import SCENARIO
-from catalog_api.db import Tx
 from catalog_api.schema.context import Info
 from catalog_api.schema.enums import ScenarioTheme, ServiceObject
-from catalog_api.schema.inputs import UNSET, to_data
-from catalog_api.schema.mutations.base import view, write
-from catalog_api.schema.mutations.lists import _owning_agency, _update
+from catalog_api.schema.inputs import UNSET
+from catalog_api.schema.mutations.lists import create_owned, update_draft_of
 from catalog_api.schema.payloads import UserError
 from catalog_api.schema.scenarios import Scenario
 
@@ -69,24 +65,12 @@ class ScenarioPayload:
 class ScenarioMutations:
     @strawberry.mutation(description="Create a scenario (一件事) and its first draft.")
     async def scenario_create(self, info: Info, input: ScenarioCreateInput) -> ScenarioPayload:
-        async def work(tx: Tx, principal: Principal) -> Any:
-            agency = await _owning_agency(tx, principal, input.agency_uscc)
-            record, version = await create_scenario(
-                tx,
-                agency_uscc=agency.uscc,
-                code=input.code,
-                content=to_data(input.content),
-                actor=principal.subject,
-                change_note=input.change_note,
-            )
-            return view(info, SCENARIO, record, version)
-
-        scenario, errors = await write(info, work)
+        scenario, errors = await create_owned(info, SCENARIO, create_scenario, input)
         return ScenarioPayload(scenario=scenario, user_errors=errors)
 
     @strawberry.mutation(description="Change the draft of a scenario (a patch).")
     async def scenario_draft_update(
         self, info: Info, input: ScenarioDraftUpdateInput
     ) -> ScenarioPayload:
-        scenario, errors = await _update(info, SCENARIO, input)
+        scenario, errors = await update_draft_of(info, SCENARIO, input)
         return ScenarioPayload(scenario=scenario, user_errors=errors)
