@@ -17,6 +17,7 @@ from catalog_api.auth import Principal, Role
 from catalog_api.catalog.imports.export import export_rows
 from catalog_api.catalog.imports.importer import ImportReport, Options, RowReport, run_import
 from catalog_api.catalog.imports.importer import Progress as ImportProgress
+from catalog_api.catalog.imports.list_files import LIST_FILES
 from catalog_api.catalog.imports.plan import Outcome
 from catalog_api.catalog.imports.readers import FORMATS
 from catalog_api.catalog.imports.templates import TEMPLATES
@@ -28,6 +29,7 @@ from models.diff import FieldChange
 console = Console()
 err = Console(stderr=True)
 KIND_HELP = "Kind: " + ", ".join(TEMPLATES)
+IMPORT_HELP = KIND_HELP + "; or an exported public list: " + ", ".join(LIST_FILES)
 _LABELS = {
     Outcome.CREATED: "新建",
     Outcome.CHANGED: "修改",
@@ -41,9 +43,10 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def _kind(kind: str) -> str:
-    if kind not in TEMPLATES:
-        raise _fail(f"未知的类别：{kind}（可用：{'、'.join(TEMPLATES)}）")
+def _kind(kind: str, *, lists: bool = False) -> str:
+    known = [*TEMPLATES, *LIST_FILES] if lists else list(TEMPLATES)
+    if kind not in known:
+        raise _fail(f"未知的类别：{kind}（可用：{'、'.join(known)}）")
     return kind
 
 
@@ -56,15 +59,15 @@ def _format(fmt: str | None, path: Path) -> str:
 
 def import_file(
     file: Annotated[Path, typer.Argument(help="An .xlsx, .csv or .jsonl file.")],
-    kind: Annotated[str, typer.Option(help=KIND_HELP)],
+    kind: Annotated[str, typer.Option(help=IMPORT_HELP)],
     dry_run: Annotated[bool, typer.Option(help="Report what would happen; write nothing.")] = False,
     publish: Annotated[bool, typer.Option(help="Submit and publish each written row.")] = False,
     atomic: Annotated[bool, typer.Option(help="All rows in one transaction, or none.")] = False,
     actor: Annotated[str, typer.Option(help="Who imports (author and publisher).")] = "import-cli",
 ) -> None:
-    """Import catalog items, service items, fee items or intermediary services (docs/import.md).
-    Exits non-zero when the file or any row is rejected."""
-    _kind(kind)
+    """Import catalog items, service items, fee items or intermediary services, or a public list
+    exported and edited (docs/import.md). Exits non-zero when the file or any row is rejected."""
+    _kind(kind, lists=True)
     if not file.is_file():
         raise _fail(f"文件不存在：{file}")
     settings = Settings()

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM
+from catalog_api.catalog.kinds import (
+    CATALOG_ITEM,
+    FEE_ITEM,
+    INTERMEDIARY_SERVICE,
+    SERVICE_ITEM,
+    Kind,
+)
 from catalog_api.catalog.queries import history, items, reference
 from catalog_api.catalog.queries.lists import ListFilter, ListName, charging_items, list_page
 from catalog_api.db import Database
@@ -33,24 +39,74 @@ ZERO_TRIP_TITLE = "零跑腿事项清单"
 
 HEADERS = {
     ListName.POWER: (
-        "序号", "职权编码", "职权名称", "职权类型", "实施主体", "承办机构", "行使层级", "权力来源",
-        "设定依据", "责任事项", "追责情形", "追责依据", "监督电话",
+        "序号",
+        "职权编码",
+        "职权名称",
+        "职权类型",
+        "实施主体",
+        "承办机构",
+        "行使层级",
+        "权力来源",
+        "设定依据",
+        "责任事项",
+        "追责情形",
+        "追责依据",
+        "监督电话",
     ),
     ListName.FEE: (
-        "序号", "收费项目编码", "项目名称", "执收部门", "征收对象", "征收标准", "政策依据及文号",
-        "资金管理方式", "减免政策", "收费事项数", "收费事项", "备注",
+        "序号",
+        "收费项目编码",
+        "项目名称",
+        "执收部门",
+        "征收对象",
+        "征收标准",
+        "政策依据及文号",
+        "资金管理方式",
+        "减免政策",
+        "收费事项数",
+        "收费事项",
+        "备注",
     ),
     ListName.INTERMEDIARY: (
-        "序号", "中介服务事项编码", "中介服务事项名称", "涉及的审批事项", "审批部门", "设定依据",
-        "机构性质", "服务内容", "收费方式", "收费标准", "收费依据",
+        "序号",
+        "中介服务事项编码",
+        "中介服务事项名称",
+        "涉及的审批事项",
+        "审批部门",
+        "设定依据",
+        "机构性质",
+        "服务内容",
+        "收费方式",
+        "收费标准",
+        "收费依据",
     ),
     ListName.PUBLIC_SERVICE: (
-        "序号", "实施编码", "事项名称", "事项类型", "实施主体", "行使层级", "设定依据",
-        "承诺办结时限", "到办事现场次数", "网上办理深度", "办理地点", "办理时间", "咨询电话",
+        "序号",
+        "实施编码",
+        "事项名称",
+        "事项类型",
+        "实施主体",
+        "行使层级",
+        "设定依据",
+        "承诺办结时限",
+        "到办事现场次数",
+        "网上办理深度",
+        "办理地点",
+        "办理时间",
+        "咨询电话",
     ),
     ListName.TRIP: (
-        "序号", "实施编码", "事项名称", "事项类型", "实施主体", "到办事现场次数",
-        "必须现场办理原因", "网上办理深度", "承诺办结时限", "办理地点", "咨询电话",
+        "序号",
+        "实施编码",
+        "事项名称",
+        "事项类型",
+        "实施主体",
+        "到办事现场次数",
+        "必须现场办理原因",
+        "网上办理深度",
+        "承诺办结时限",
+        "办理地点",
+        "咨询电话",
     ),
 }
 
@@ -99,6 +155,24 @@ async def rows(database: Database, request: ListRequest) -> AsyncIterator[list[A
         if not page.has_next or not page.rows:
             return
         after = page.rows[-1].record.code
+
+
+def kind_of(name: ListName) -> Kind:
+    """The kind of record one row of the list shows."""
+    return {ListName.FEE: FEE_ITEM, ListName.INTERMEDIARY: INTERMEDIARY_SERVICE}.get(
+        name, SERVICE_ITEM
+    )
+
+
+async def rows_by_code(
+    session: Any, name: ListName, codes: Sequence[str], at: datetime
+) -> dict[str, list[Any]]:
+    """The row (without 序号) the list shows for each code in force at `at`, whether or not the
+    list's own condition (trips, power types) would show it: what an edited list is read against."""
+    found = await items.by_codes(session, kind_of(name), codes, at)
+    shown = list(found.values())
+    built = await _build(session, ListRequest(name, ListFilter(), at), shown)
+    return {s.record.code: row for s, row in zip(shown, built, strict=True)}
 
 
 async def _build(session: Any, request: ListRequest, shown: Sequence[items.Shown]) -> list[list]:
@@ -212,21 +286,23 @@ async def _fee_rows(
         listed = "\n".join(f"{names[i]}（{charged[i].record.code}）" for i in found.item_ids)
         if found.total > len(found.item_ids):
             listed += f"\n等{found.total}项"
-        built.append([
-            s.record.code,
-            fee.name,
-            agencies[s.record.agency_id].name,
-            fee.payer or "",
-            fee.standard.text,
-            legal_basis_text(fee.basis),
-            fee.fund_management.label,
-            "\n".join(
-                r.description + (f"（{r.basis}）" if r.basis else "") for r in fee.reductions
-            ),
-            found.total,
-            listed,
-            fee.note or "",
-        ])
+        built.append(
+            [
+                s.record.code,
+                fee.name,
+                agencies[s.record.agency_id].name,
+                fee.payer or "",
+                fee.standard.text,
+                legal_basis_text(fee.basis),
+                fee.fund_management.label,
+                "\n".join(
+                    r.description + (f"（{r.basis}）" if r.basis else "") for r in fee.reductions
+                ),
+                found.total,
+                listed,
+                fee.note or "",
+            ]
+        )
     return built
 
 
@@ -244,18 +320,20 @@ async def _intermediary_rows(
             else code
             for code in content.approval_items
         ]
-        built.append([
-            s.record.code,
-            content.name,
-            "、".join(named),
-            agencies[s.record.agency_id].name,
-            legal_basis_text(content.basis),
-            content.provider_nature.label,
-            content.service_content or "",
-            content.charging.label,
-            content.fee_standard or "",
-            content.fee_basis or "",
-        ])
+        built.append(
+            [
+                s.record.code,
+                content.name,
+                "、".join(named),
+                agencies[s.record.agency_id].name,
+                legal_basis_text(content.basis),
+                content.provider_nature.label,
+                content.service_content or "",
+                content.charging.label,
+                content.fee_standard or "",
+                content.fee_basis or "",
+            ]
+        )
     return built
 
 

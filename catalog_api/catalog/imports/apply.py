@@ -3,6 +3,8 @@
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
+
 from catalog_api.catalog.commands import publish, submit, update_draft
 from catalog_api.catalog.commands.create_catalog_item import create_catalog_item
 from catalog_api.catalog.commands.create_list_record import (
@@ -31,14 +33,14 @@ async def apply_row(
     publish: bool,
     effective_from: datetime | None,
 ) -> None:
-    assert row.content is not None
+    assert plan.content is not None
     if plan.outcome is Outcome.CREATED:
-        record = await _create(tx, kind, row, actor, note)
+        record = await _create(tx, kind, row, plan.content, actor, note)
     else:
         record = plan.record
         if plan.changes:
             # every field, None included: the file replaces the content, it does not patch it
-            changes = row.content.model_dump(mode="json")
+            changes = plan.content.model_dump(mode="json")
             await update_draft.update_draft(
                 tx,
                 kind,
@@ -72,9 +74,9 @@ async def publish_command(
     )
 
 
-async def _create(tx: Tx, kind: Kind, row: Row, actor: str, note: str) -> Any:
-    assert row.content is not None and row.code is not None
-    content = row.content.model_dump(mode="json", exclude_none=True)
+async def _create(tx: Tx, kind: Kind, row: Row, written: BaseModel, actor: str, note: str) -> Any:
+    assert row.code is not None
+    content = written.model_dump(mode="json", exclude_none=True)
     if kind is CATALOG_ITEM:
         record, _ = await create_catalog_item(
             tx, code=row.code, content=content, actor=actor, change_note=note

@@ -95,7 +95,9 @@ def enum_code(enum: type[StrEnum], value: Any) -> str:
     """A member's code from its code (`1`) or its Chinese label (`即办件`)."""
     text = unicodedata.normalize("NFKC", _as_text(value)).strip()
     for member in enum:
-        if text == member.value or text == unicodedata.normalize("NFKC", _label(member)):
+        label = unicodedata.normalize("NFKC", _label(member))
+        # `全程网办` for `全程网办（四级）`: the bracket is the level, not the name people type
+        if text in (member.value, label, re.sub(r"\(.*\)$", "", label)):
             return member.value
     choices = "、".join(f"{m.value} {_label(m)}" for m in enum)
     raise CellError(f"不是有效的代码：{value}（可填：{choices}）")

@@ -20,13 +20,15 @@ from catalog_api.auth import Principal, Role
 from catalog_api.catalog import access
 from catalog_api.catalog.errors import DomainError
 from catalog_api.catalog.imports.apply import apply_row
+from catalog_api.catalog.imports.list_files import LIST_FILES, list_rows
 from catalog_api.catalog.imports.plan import Known, Outcome, Plan, plan_row, prefetch
-from catalog_api.catalog.imports.readers import ImportFileError, read_rows
+from catalog_api.catalog.imports.readers import ImportFileError, format_of, read_rows
 from catalog_api.catalog.imports.rows import Row, check_row
 from catalog_api.catalog.imports.templates import TEMPLATES, Template
 from catalog_api.catalog.kinds import KINDS, Kind
 from catalog_api.db import Database, Tx
 from models import Agency
+from models.base import utc_now
 from models.diff import FieldChange
 
 BEIJING = timezone(timedelta(hours=8))
@@ -91,17 +93,23 @@ async def run_import(
     options: Options,
     progress: Progress | None = None,
 ) -> ImportReport:
-    template = TEMPLATES[slug]
-    kind = KINDS[KINDS_BY_SLUG[slug]]
+    list_file = LIST_FILES.get(slug)
+    template = list_file.template if list_file else TEMPLATES[slug]
+    kind = list_file.kind if list_file else KINDS[KINDS_BY_SLUG[slug]]
     progress = progress or Progress()
     report = ImportReport(slug, options.dry_run)
     try:
         if options.publish and not principal.has(Role.CATALOG_ADMIN):
             raise ImportFileError("--publish 仅限目录管理员（catalog_admin）使用")
+        if list_file is not None and format_of(path) == "jsonl":
+            raise ImportFileError(f"{template.title}应为导出的 .xlsx 或 .csv 文件")
         sheet = read_rows(path, template, options.max_bytes)
-        async with database.read() as session:
-            agencies = await _agencies(session)
-        rows = [check_row(raw, sheet, template, agencies) for raw in sheet.rows]
+        if list_file is not None:
+            rows = await list_rows(database, list_file, sheet, utc_now())
+        else:
+            async with database.read() as session:
+                agencies = await _agencies(session)
+            rows = [check_row(raw, sheet, template, agencies) for raw in sheet.rows]
     except ImportFileError as exc:
         report.file_error = str(exc)
         return report
@@ -245,7 +253,9 @@ class _Runner:
 
     async def _ensure_may(self, session: AsyncSession, row: Row, plan: Plan) -> None:
         agency = None
-        if "agency_uscc" in row.identity:
+        if plan.record is not None:
+            agency = await access.agency_of(session, plan.record)
+        elif "agency_uscc" in row.identity:
             statement = select(Agency).where(Agency.uscc == row.identity["agency_uscc"])
             agency = (await session.execute(statement)).scalar_one()
         try:

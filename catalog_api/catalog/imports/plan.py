@@ -4,11 +4,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog_api.catalog import versions
 from catalog_api.catalog.commands.create_catalog_item import parent_code_of
+from catalog_api.catalog.imports.list_files import PatchRejected
 from catalog_api.catalog.imports.rows import Row
 from catalog_api.catalog.kinds import CATALOG_ITEM, SERVICE_ITEM, Kind
 from models import CatalogItem
@@ -30,6 +32,7 @@ class Plan:
     head: Any = None  # the open draft, else the published version
     changes: list[FieldChange] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    content: BaseModel | None = None  # what the row writes (a list row's: patched onto `head`)
 
     @property
     def content_changed(self) -> bool:
@@ -75,26 +78,32 @@ async def plan_row(
 ) -> Plan:
     """`created`: codes earlier rows of the file create (parents of catalog items); `known`:
     the batch read ahead by `prefetch`, else each lookup is a statement of its own."""
-    assert row.code is not None and row.content is not None
+    assert row.code is not None
     if known is not None:
         record = known.records.get(row.code)
     else:
         statement = select(kind.record).where(kind.record.code == row.code)
         record = (await session.execute(statement)).scalar_one_or_none()
-    new = row.content.model_dump(mode="json", exclude_none=True)
     if record is None:
+        assert row.content is not None  # a list row's record was found when it was read
         problem = await _missing_reference(session, kind, row, created, known)
         if problem is not None:
             return Plan(Outcome.REJECTED, errors=[problem])
-        return Plan(Outcome.CREATED, changes=diff({}, new))
+        new = row.content.model_dump(mode="json", exclude_none=True)
+        return Plan(Outcome.CREATED, changes=diff({}, new), content=row.content)
     head = await _head(session, kind, record, known)
     if head is not None and head.status == VersionStatus.IN_REVIEW:
         message = f"{row.code_ref} 该记录有正在审核的版本：请先退回或发布，再导入"
         return Plan(Outcome.REJECTED, record, head, errors=[message])
-    changes = diff(head.content if head is not None else {}, new)
+    current = head.content if head is not None else {}
+    try:
+        content = row.patch.apply(current) if row.patch is not None else row.content
+    except PatchRejected as exc:
+        return Plan(Outcome.REJECTED, record, head, errors=exc.errors)
+    changes = diff(current, content.model_dump(mode="json", exclude_none=True))
     if changes or (publish and (head is None or head.status != VersionStatus.PUBLISHED)):
-        return Plan(Outcome.CHANGED, record, head, changes)
-    return Plan(Outcome.UNCHANGED, record, head)
+        return Plan(Outcome.CHANGED, record, head, changes, content=content)
+    return Plan(Outcome.UNCHANGED, record, head, content=content)
 
 
 async def _head(session: AsyncSession, kind: Kind, record: Any, known: Known | None) -> Any:
@@ -106,6 +115,8 @@ async def _head(session: AsyncSession, kind: Kind, record: Any, known: Known | N
 
 def _reference_of(kind: Kind, row: Row) -> str | None:
     """The catalog item a new record needs: a catalog item's parent, a service item's item."""
+    if row.patch is not None:
+        return None  # a list row edits a record that exists
     if kind is CATALOG_ITEM:
         return parent_code_of(row.code or "")
     if kind is SERVICE_ITEM:

@@ -42,10 +42,12 @@ class Row:
     effective_date: date | None = None
     errors: list[str] = field(default_factory=list)
     code_ref: str = ""  # where the code came from, for duplicate messages
+    patch: Any = None  # a list file's row: edits applied to the current content when planned
 
     @property
     def ok(self) -> bool:
-        return not self.errors and self.content is not None and self.code is not None
+        has_content = self.content is not None or self.patch is not None
+        return not self.errors and has_content and self.code is not None
 
 
 def check_row(raw: RawRow, sheet: Sheet, template: Template, agencies: dict[str, Agency]) -> Row:

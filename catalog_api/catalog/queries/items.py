@@ -84,6 +84,14 @@ async def by_code(session: AsyncSession, kind: Kind, code: str, at: datetime) ->
     return Shown(*row) if row else None
 
 
+async def by_codes(
+    session: AsyncSession, kind: Kind, codes: Sequence[str], at: datetime
+) -> dict[str, Shown]:
+    """The version in force at `at` of each code that has one."""
+    statement = _shown(kind, at).where(kind.record.code.in_(codes))
+    return {row[0].code: Shown(*row) for row in await session.execute(statement)}
+
+
 async def by_ids(
     session: AsyncSession, kind: Kind, ids: Sequence[uuid.UUID], at: datetime
 ) -> dict[uuid.UUID, Shown]:
