@@ -24,6 +24,7 @@ from catalog_api.catalog.webhook_delivery import Deliverer
 from catalog_api.db import Database
 from catalog_api.exports import export_endpoint
 from catalog_api.http import STATIC_DIR, CatalogGraphQL
+from catalog_api.imports_http import import_endpoint
 from catalog_api.scheduler import announce_forever, deliver_webhooks_forever
 from catalog_api.schema import build_schema
 from catalog_api.schema.changes import event_json
@@ -102,6 +103,7 @@ def create_app(
         WebSocketRoute("/graphql", graphql),
         Route("/attachments/{sha256}", download_endpoint(database, settings.files_dir)),
         Route("/export/{file}", export_endpoint(database)),
+        Route("/import/{kind}", import_endpoint(database, settings), methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     app = Starlette(routes=routes, middleware=_middleware(settings), lifespan=lifespan)
@@ -131,7 +133,13 @@ CORS_REQUEST_HEADERS = [
 def _middleware(settings: Settings) -> list[Middleware]:
     """The body limit runs before anything reads a body; CORS answers preflights first and
     adds its headers to every answer, errors included."""
-    middleware = [Middleware(BodyLimit, max_bytes=settings.max_body_bytes)]
+    middleware = [
+        Middleware(
+            BodyLimit,
+            max_bytes=settings.max_body_bytes,
+            larger={"/import/": settings.import_max_bytes},
+        )
+    ]
     if settings.cors_origins:
         cors = Middleware(
             CORSMiddleware,

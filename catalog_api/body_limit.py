@@ -5,6 +5,8 @@ counted as it arrives and refused as soon as it passes the limit, so a client ca
 server buffer more than the limit either way. Accepted bodies are replayed to the application.
 """
 
+from collections.abc import Mapping
+
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,28 +18,40 @@ class BodyTooLarge(Exception):
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    """`larger`: path prefixes with a limit of their own (the import endpoint takes files)."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
+
+    def _limit(self, path: str) -> int:
+        return next(
+            (limit for prefix, limit in self.larger.items() if path.startswith(prefix)),
+            self.max_bytes,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        limit = self._limit(scope["path"])
         declared = headers.get("content-length")
         if declared is not None and not declared.strip().isdigit():
             response = error_response(headers, "Content-Length 无效", "BAD_REQUEST", 400)
             await response(scope, receive, send)
             return
         try:
-            if declared is not None and int(declared) > self.max_bytes:
+            if declared is not None and int(declared) > limit:
                 raise BodyTooLarge
-            messages = await self._read_body(receive)
+            messages = await self._read_body(receive, limit)
         except BodyTooLarge:
             response = error_response(
                 headers,
-                f"请求体超过 {self.max_bytes} 字节的上限",
+                f"请求体超过 {limit} 字节的上限",
                 "BODY_TOO_LARGE",
                 413,
                 {"connection": "close"},  # the rest of the body is never read
@@ -46,7 +60,7 @@ class BodyLimit:
             return
         await self.app(scope, _replay(messages, receive), send)
 
-    async def _read_body(self, receive: Receive) -> list[Message]:
+    async def _read_body(self, receive: Receive, limit: int) -> list[Message]:
         messages: list[Message] = []
         size = 0
         while True:
@@ -55,7 +69,7 @@ class BodyLimit:
             if message["type"] != "http.request":
                 return messages  # the client went away; the application sees it too
             size += len(message.get("body", b""))
-            if size > self.max_bytes:
+            if size > limit:
                 raise BodyTooLarge
             if not message.get("more_body", False):
                 return messages

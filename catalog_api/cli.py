@@ -228,6 +228,7 @@ app.command("import")(import_file)
 app.command("export-kind")(export_kind)
 app.command("import-template")(import_template)
 
+
 @app.command("export-list")
 def export_list(
     list_name: Annotated[
@@ -255,7 +256,10 @@ def export_list(
     params = {
         key: str(value)
         for key, value in {
-            "region": region, "agency": agency, "itemTypes": item_types, "asOf": as_of,
+            "region": region,
+            "agency": agency,
+            "itemTypes": item_types,
+            "asOf": as_of,
             "maxTrips": max_trips,
         }.items()
         if value is not None

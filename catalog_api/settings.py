@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     )
     cors_origins: list[str] = Field(
         default=[],
-        description='Origins whose pages may call the API from a browser, as a JSON list, e.g. '
+        description="Origins whose pages may call the API from a browser, as a JSON list, e.g. "
         '`["https://zwfw.jinan.gov.cn"]` (`["*"]`: any); empty: no CORS headers.',
     )
     persisted_queries: Literal["off", "automatic", "allowlist"] = Field(
@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     )
     persisted_queries_file: Path | None = Field(
         default=None,
-        description="Manifest of registered operations (`{\"<sha256>\": \"<query>\"}` or "
+        description='Manifest of registered operations (`{"<sha256>": "<query>"}` or '
         "Apollo's persisted-query manifest); required by `allowlist`, optional otherwise.",
     )
     persisted_queries_cache_size: int = Field(
@@ -115,9 +115,7 @@ class Settings(BaseSettings):
         description="How often the indexer looks for change events written by other processes "
         "(commits in this process wake it at once).",
     )
-    webhooks: bool = Field(
-        default=True, description="Deliver webhooks from this server process."
-    )
+    webhooks: bool = Field(default=True, description="Deliver webhooks from this server process.")
     webhook_allow_http: bool = Field(
         default=False,
         description="Accept plain http webhook URLs (intranets, tests); otherwise https only.",

@@ -155,6 +155,4 @@ class PublicListQueries:
     ) -> Connection[ServiceItem]:
         if max_trips not in lists.TRIP_LIMITS:
             raise bad_argument("maxTrips", "应为 0（零跑腿）或 1（最多跑一次）")
-        return await _list(
-            info, ListName.TRIP, ServiceItem, filter, first, after, as_of, max_trips
-        )
+        return await _list(info, ListName.TRIP, ServiceItem, filter, first, after, as_of, max_trips)

@@ -310,7 +310,9 @@ async def test_only_catalog_administrators_may_publish_and_editors_stay_in_scope
     refused = await run(database, path, "service-items", editor, publish=True)
     out_of_scope = await run(database, path, "service-items", editor)
 
-    assert refused.file_error == "--publish 仅限目录管理员（catalog_admin）使用"
+    assert (
+        refused.file_error == "发布（--publish 或 publish=true）仅限目录管理员（catalog_admin）使用"
+    )
     assert errors(out_of_scope)[2] == ["A2 无权导入：“济南市行政审批服务局”不在您的管辖范围内"]
 
 

@@ -100,7 +100,9 @@ async def run_import(
     report = ImportReport(slug, options.dry_run)
     try:
         if options.publish and not principal.has(Role.CATALOG_ADMIN):
-            raise ImportFileError("--publish 仅限目录管理员（catalog_admin）使用")
+            raise ImportFileError(
+                "发布（--publish 或 publish=true）仅限目录管理员（catalog_admin）使用"
+            )
         if list_file is not None and format_of(path) == "jsonl":
             raise ImportFileError(f"{template.title}应为导出的 .xlsx 或 .csv 文件")
         sheet = read_rows(path, template, options.max_bytes)

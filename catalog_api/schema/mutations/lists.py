@@ -98,6 +98,7 @@ async def create_owned(info: Info, kind: Kind, create: Any, input: Any) -> Any:
 
 async def update_draft_of(info: Info, kind: Kind, input: Any) -> Any:
     """Patch the draft `input.id` names with `input.changes`; returns (view, userErrors)."""
+
     async def work(tx: Tx, principal: Principal) -> Any:
         _, record = await authorised(tx, principal, input.id, Action.EDIT, kind)
         draft = await update_draft.update_draft(

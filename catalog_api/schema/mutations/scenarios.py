@@ -2,7 +2,6 @@
 withdraw …) is the generic `record*` mutations, by global ID. Catalog administrators and
 editors of the lead agency (牵头部门) may edit a scenario."""
 
-
 import strawberry
 
 from catalog_api.catalog.commands.create_scenario import create_scenario
