@@ -64,7 +64,8 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(
         default=50 * 1024 * 1024,
         ge=1,
-        description="Largest file `yichuang import` reads; a larger one is refused unread.",
+        description="Largest file `yichuang import` and `POST /import/…` read; a larger one is "
+        "refused unread.",
     )
     announce_interval_seconds: float = Field(
         default=5.0,
