@@ -24,7 +24,7 @@ from catalog_api.catalog.webhook_delivery import Deliverer
 from catalog_api.db import Database
 from catalog_api.exports import export_endpoint
 from catalog_api.http import STATIC_DIR, CatalogGraphQL
-from catalog_api.imports_http import import_endpoint
+from catalog_api.imports_http import import_endpoint, template_endpoint
 from catalog_api.scheduler import announce_forever, deliver_webhooks_forever
 from catalog_api.schema import build_schema
 from catalog_api.schema.changes import event_json
@@ -104,6 +104,7 @@ def create_app(
         Route("/attachments/{sha256}", download_endpoint(database, settings.files_dir)),
         Route("/export/{file}", export_endpoint(database)),
         Route("/import/{kind}", import_endpoint(database, settings), methods=["POST"]),
+        Route("/import/{kind}/template.{format}", template_endpoint()),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     app = Starlette(routes=routes, middleware=_middleware(settings), lifespan=lifespan)

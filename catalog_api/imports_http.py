@@ -1,4 +1,5 @@
-"""`POST /import/{kind}`: the import over HTTP, for the staff who have no shell on the server.
+"""`POST /import/{kind}`: the import over HTTP, for the staff who have no shell on the server;
+`GET /import/{kind}/template.{xlsx|csv|jsonl}`: the blank template of a kind, for anyone.
 
 The body is the file itself (XLSX, CSV or JSON Lines, named by `?format=` or by its
 Content-Type); `?dryRun=true` reports without writing, `?atomic=true` writes all rows or none,
@@ -20,8 +21,10 @@ from catalog_api.auth import AuthError, Principal, Role, TokenVerifier, bearer_t
 from catalog_api.catalog.imports.importer import ImportReport, Options, RowReport, run_import
 from catalog_api.catalog.imports.list_files import LIST_FILES
 from catalog_api.catalog.imports.plan import Outcome
-from catalog_api.catalog.imports.templates import TEMPLATES
+from catalog_api.catalog.imports.templates import TEMPLATES, Template
+from catalog_api.catalog.imports.writer import write_file
 from catalog_api.db import Database
+from catalog_api.exports import content_disposition
 from catalog_api.settings import Settings
 
 MEDIA_TYPES = {
@@ -29,6 +32,11 @@ MEDIA_TYPES = {
     "text/csv": "csv",
     "application/x-ndjson": "jsonl",
     "application/jsonl": "jsonl",
+}
+FORMAT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson",
 }
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -141,6 +149,33 @@ def import_endpoint(database: Database, settings: Settings):  # type: ignore[no-
         return JSONResponse(report_json(report), headers=NO_STORE)
 
     return import_file
+
+
+def template_endpoint():  # type: ignore[no-untyped-def]
+    async def template(request: Request) -> Response:
+        kind, file_format = request.path_params["kind"], request.path_params["format"]
+        if kind not in TEMPLATES:
+            known = "、".join(TEMPLATES)
+            return _error(404, "NOT_FOUND", f"没有导入模板 {kind}，可选：{known}")
+        if file_format not in FORMAT_TYPES:
+            return _error(404, "NOT_FOUND", f"不支持的格式 {file_format}，可选：xlsx、csv、jsonl")
+        blank = TEMPLATES[kind]
+        body = await asyncio.to_thread(_blank_template, blank, file_format)
+        name = f"{blank.title}导入模板.{file_format}"
+        headers = {
+            "Content-Disposition": content_disposition(name),
+            "Cache-Control": "public, max-age=3600",  # changes only with a new release
+        }
+        return Response(body, media_type=FORMAT_TYPES[file_format], headers=headers)
+
+    return template
+
+
+def _blank_template(template: Template, file_format: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="yichuang-template-") as folder:
+        path = Path(folder) / f"template.{file_format}"
+        write_file(path, file_format, template, [])
+        return path.read_bytes()
 
 
 async def _spool(body: bytes, suffix: str) -> Path:

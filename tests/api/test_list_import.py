@@ -219,3 +219,32 @@ async def test_imports_take_larger_bodies_than_graphql(
 
     assert response.status_code == 200, response.text
     assert response.json()["summary"]["unchanged"] == 1
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv", "jsonl"])
+async def test_a_blank_template_downloads_for_each_kind(
+    http: httpx.AsyncClient, file_format: str
+) -> None:
+    response = await http.get(f"/import/fee-items/template.{file_format}")
+
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response.headers["content-disposition"]
+    if file_format == "xlsx":
+        workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        header = next(workbook.worksheets[0].iter_rows(values_only=True))
+        assert header[:3] == ("收费项目编码", "执收部门统一社会信用代码", "收费项目名称")
+        assert workbook.sheetnames[1] == "填写说明"
+    elif file_format == "csv":
+        assert response.content.decode("utf-8-sig").startswith("收费项目编码,")
+    else:
+        assert response.content == b""  # JSON Lines has no header: the keys are in docs
+
+
+@pytest.mark.parametrize(
+    "path", ["/import/fee-list/template.xlsx", "/import/fee-items/template.pdf"]
+)
+async def test_an_unknown_template_is_not_found(http: httpx.AsyncClient, path: str) -> None:
+    response = await http.get(path)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"
