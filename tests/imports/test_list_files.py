@@ -308,3 +308,35 @@ async def test_a_list_is_imported_from_the_exported_formats_only(
 def test_every_list_column_is_read_back_or_read_only() -> None:
     for list_file in LIST_FILES.values():
         assert list_file.template.by_header.keys() == set(list_file.headers)
+
+
+@pytest.mark.parametrize(
+    ("text", "standard"),
+    [
+        ("每件60元", {"text": "每件60元", "amount": "60", "unit": "元/件"}),
+        ("每件50.5元", {"text": "每件50.5元", "amount": "50.5", "unit": "元/件"}),
+        (
+            "按面积分档，每件100–500元",
+            {
+                "text": "按面积分档，每件100–500元",
+                "min_amount": "100",
+                "max_amount": "500",
+                "unit": "元/件",
+            },
+        ),
+        (
+            "每件100元至500元",
+            {"text": "每件100元至500元", "min_amount": "100", "max_amount": "500", "unit": "元/件"},
+        ),
+        ("按省定标准执行", {"text": "按省定标准执行", "unit": "元/件"}),
+        ("每次1-2本，按省定标准执行", {"text": "每次1-2本，按省定标准执行", "unit": "元/件"}),
+    ],
+)
+def test_the_fee_standard_amount_is_read_from_its_text(text: str, standard: dict) -> None:
+    (column,) = [c for c in LIST_FILES["fee-list"].columns if c.header == "征收标准"]
+    content = {"standard": {"text": "每件80元", "amount": "80.00", "unit": "元/件"}}
+
+    assert column.apply is not None
+    column.apply(content, text)
+
+    assert content["standard"] == standard

@@ -54,6 +54,10 @@ class ListColumn:
     apply: Apply | None = None
     kept_in: str = ""
 
+    @property
+    def meaning(self) -> str:
+        return "可修改" if self.apply is not None else f"只读：{self.kept_in}"
+
 
 @dataclass(frozen=True)
 class ListFile:
@@ -81,7 +85,7 @@ class ListFile:
             Column(self.headers[0], "序号", CellType.TEXT, False, False, "序号，导入时不读"),
             Column(code, "code", CellType.CODE, True, False, "记录的编码，据此找到要修改的记录"),
             *(
-                Column(c.header, c.header, CellType.TEXT, False, False, c.kept_in)
+                Column(c.header, c.header, CellType.TEXT, False, False, c.meaning)
                 for c in self.columns
             ),
         ]
@@ -213,9 +217,9 @@ def _reductions(content: dict[str, Any], text: str) -> None:
     content["reductions"] = [keep(line, _read_reduction) for line in _lines(text)]
 
 
-_AMOUNT = r"(\d+(?:\.\d+)?)\s*元?"
-_RANGE = re.compile(_AMOUNT + r"\s*(?:-|–|—|~|～|至|到)\s*" + _AMOUNT)
-_ONE = re.compile(r"(\d+(?:\.\d+)?)\s*元")
+_AMOUNT = r"(\d+(?:\.\d+)?)"
+_RANGE = re.compile(_AMOUNT + r"\s*元?\s*(?:-|–|—|~|～|至|到)\s*" + _AMOUNT + r"\s*元")
+_ONE = re.compile(_AMOUNT + r"\s*元")
 
 
 def _fee_standard(content: dict[str, Any], text: str) -> None:
