@@ -238,13 +238,12 @@ async def test_read_only_columns_and_bad_cells_reject_the_row_with_their_cell(
     }
 
 
+@pytest.mark.parametrize("text", ["每件80元，每增加一本证书加收10元", "每件100–500元，加收10元"])
 async def test_a_standard_with_several_amounts_is_not_guessed(
-    database: Database, world: ListsJinan, tmp_path: Path
+    database: Database, world: ListsJinan, tmp_path: Path, text: str
 ) -> None:
     path = edit_xlsx(
-        await exported(database, tmp_path, ListName.FEE),
-        world.fee.code,
-        {"征收标准": "每件80元，每增加一本证书加收10元"},
+        await exported(database, tmp_path, ListName.FEE), world.fee.code, {"征收标准": text}
     )
 
     report = await run(database, path, "fee-list")

@@ -229,12 +229,13 @@ def _fee_standard(content: dict[str, Any], text: str) -> None:
         raise CellError("不能为空")
     kept = {"text": text, "unit": (content.get("standard") or {}).get("unit")}
     folded = unicodedata.normalize("NFKC", text)
-    ranges, amounts = _RANGE.findall(folded), _ONE.findall(folded)
-    if len(ranges) == 1 and len(amounts) <= 2:
+    ranges = _RANGE.findall(folded)
+    amounts = _ONE.findall(_RANGE.sub("", folded))  # besides the ranges
+    if len(ranges) == 1 and not amounts:
         kept |= {"min_amount": ranges[0][0], "max_amount": ranges[0][1]}
-    elif len(ranges) == 0 and len(amounts) == 1:
+    elif not ranges and len(amounts) == 1:
         kept["amount"] = amounts[0]
-    elif amounts:
+    elif ranges or amounts:
         raise CellError(
             "含多个金额，无法确定收费金额：请在收费项目模板（fee-items）的收费标准列中分别填写"
         )
