@@ -16,13 +16,14 @@ from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 
 from catalog_api.catalog import public_lists
-from catalog_api.catalog.public_lists import ListRequest
+from catalog_api.catalog.public_lists import AS_OF_PROPERTY, ListRequest
 from catalog_api.catalog.queries.lists import (
     TRIP_LIMITS,
     ListFilter,
@@ -172,6 +173,10 @@ async def write_xlsx(database: Database, request: ListRequest, path: Path) -> in
     """Write the list to `path`; returns the number of rows. openpyxl's write-only sheet keeps
     rows on disk as they come; the appends and the save run off the event loop."""
     workbook = Workbook(write_only=True)
+    # what the list shows is as of this moment: an import of the file edited checks against it
+    workbook.custom_doc_props.append(
+        StringProperty(name=AS_OF_PROPERTY, value=request.at.isoformat())
+    )
     sheet = workbook.create_sheet(request.title[:31])
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)

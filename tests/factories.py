@@ -22,6 +22,7 @@ from catalog_api.catalog.commands.create_list_record import (
 from catalog_api.catalog.commands.create_service_item import create_service_item
 from catalog_api.catalog.commands.publish import publish
 from catalog_api.catalog.commands.submit import submit
+from catalog_api.catalog.commands.update_draft import update_draft
 from catalog_api.catalog.errors import DomainError, ErrorCode, Path
 from catalog_api.catalog.kinds import (
     CATALOG_ITEM,
@@ -233,6 +234,22 @@ async def submit_and_publish(database: Database, kind: Kind, record: Any) -> Any
         )
     record.lock_version = lock + 2
     return version
+
+
+async def update_and_publish(database: Database, kind: Kind, record: Any, **changes: Any) -> Any:
+    """A new version of a published record: its draft changed, submitted and published now."""
+    record.lock_version = (await record_of(database, kind, record.id)).lock_version
+    async with database.transaction() as tx:
+        await update_draft(
+            tx,
+            kind,
+            record_id=record.id,
+            expected_lock_version=record.lock_version,
+            changes=changes,
+            actor=EDITOR,
+        )
+    record.lock_version += 1
+    return await submit_and_publish(database, kind, record)
 
 
 async def published_catalog_item(

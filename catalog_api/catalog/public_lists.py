@@ -25,6 +25,7 @@ from models.content import (
     ServiceItemContent,
 )
 
+AS_OF_PROPERTY = "yichuang.asOf"  # an exported XLSX list's moment, as a custom property
 CHUNK = 500
 CHARGING_SHOWN = 50  # items named per fee item; the count says how many there are in all
 
@@ -116,15 +117,24 @@ def kind_of(name: ListName) -> Kind:
     )
 
 
+@dataclass(frozen=True)
+class Printed:
+    row: list[Any]  # without 序号
+    effective_from: datetime  # of the version the row shows
+
+
 async def rows_by_code(
     session: Any, name: ListName, codes: Sequence[str], at: datetime
-) -> dict[str, list[Any]]:
-    """The row (without 序号) the list shows for each code in force at `at`, whether or not the
-    list's own condition (trips, power types) would show it: what an edited list is read against."""
+) -> dict[str, Printed]:
+    """The row the list shows for each code in force at `at`, whether or not the list's own
+    condition (trips, power types) would show it: what an edited list is read against."""
     found = await items.by_codes(session, kind_of(name), codes, at)
     shown = list(found.values())
     built = await _build(session, ListRequest(name, ListFilter(), at), shown)
-    return {s.record.code: row for s, row in zip(shown, built, strict=True)}
+    return {
+        s.record.code: Printed(row, s.version.effective_from)
+        for s, row in zip(shown, built, strict=True)
+    }
 
 
 async def _build(session: Any, request: ListRequest, shown: Sequence[items.Shown]) -> list[list]:

@@ -19,7 +19,7 @@ from catalog_api.exports import csv_chunks, write_xlsx
 from models.base import utc_now
 from models.enums import VersionStatus
 from tests.api.lists_scenario import ListsJinan, lists_jinan
-from tests.factories import versions_of
+from tests.factories import update_and_publish, versions_of
 from tests.imports.helpers import errors, outcomes, run
 
 LIXIA = "370102"
@@ -339,3 +339,23 @@ def test_the_fee_standard_amount_is_read_from_its_text(text: str, standard: dict
     column.apply(content, text)
 
     assert content["standard"] == standard
+
+
+async def test_a_row_published_anew_since_the_export_is_stale(
+    database: Database, world: ListsJinan, tmp_path: Path
+) -> None:
+    exported_xlsx = await exported(database, tmp_path, ListName.FEE)
+    exported_csv = await exported(database, tmp_path, ListName.FEE, "csv")
+    await update_and_publish(database, FEE_ITEM, world.fee, payer="不动产登记申请人")
+    path = edit_xlsx(exported_xlsx, world.fee.code, {"备注": "按件收取"})
+
+    report = await run(database, path, "fee-list", dry_run=True)
+
+    (message,) = errors(report)[2]
+    assert message.startswith(f"B2 收费项目编码：{world.fee.code} 在导出（")
+    assert message.endswith("文件中的内容已过时：请重新导出清单后再修改")
+    # a CSV file cannot say when it was exported: its cells are compared with today's list,
+    # and the dry run shows the old 征收对象 it would put back
+    csv_report = await run(database, exported_csv, "fee-list", dry_run=True)
+    (change,) = csv_report.rows[0].changes
+    assert (change.path, change.after) == (("payer",), "申请住宅类不动产登记的权利人")

@@ -11,7 +11,7 @@ where that field is kept. A list edits published records only; it never creates 
 
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any
 
@@ -37,6 +37,7 @@ from models.enums import (
 )
 
 BATCH = 500  # rows read against the catalog per read
+BEIJING = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -294,16 +295,36 @@ async def list_rows(
 ) -> list[Row]:
     """Each row of a list file as a row to plan: its code, and its edits as a patch."""
     rows = []
+    exported = _exported_at(sheet)
     for start in range(0, len(sheet.rows), BATCH):
         batch = sheet.rows[start : start + BATCH]
         codes = [normalise(_as_text(raw.cells["code"][1])) for raw in batch if "code" in raw.cells]
         async with database.read() as session:
             shown = await public_lists.rows_by_code(session, list_file.name, codes, at)
-        rows.extend(_row(raw, sheet, list_file, shown) for raw in batch)
+        rows.extend(_row(raw, sheet, list_file, shown, exported) for raw in batch)
     return rows
 
 
-def _row(raw: RawRow, sheet: Sheet, list_file: ListFile, shown: dict[str, list[Any]]) -> Row:
+def _beijing(moment: datetime) -> str:
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def _exported_at(sheet: Sheet) -> datetime | None:
+    """When the list was read for the file (XLSX exports say so; CSV files cannot)."""
+    raw = sheet.properties.get(public_lists.AS_OF_PROPERTY)
+    try:
+        return datetime.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _row(
+    raw: RawRow,
+    sheet: Sheet,
+    list_file: ListFile,
+    shown: dict[str, public_lists.Printed],
+    exported: datetime | None,
+) -> Row:
     row = Row(raw.number, errors=list(raw.problems))
     code_header = list_file.headers[1]
     row.code_ref, value = raw.cells.get("code", (sheet.ref("code", raw.number), None))
@@ -318,8 +339,15 @@ def _row(raw: RawRow, sheet: Sheet, list_file: ListFile, shown: dict[str, list[A
             f"记录中（未发布或已撤销）；新建请用 {list_file.kind_template} 模板导入"
         )
         return row
+    if exported is not None and current.effective_from > exported:
+        row.errors.append(
+            f"{row.code_ref} {code_header}：{row.code} 在导出（{_beijing(exported)}）之后"
+            f"已发布新版本（{_beijing(current.effective_from)} 生效），文件中的内容已过时："
+            "请重新导出清单后再修改"
+        )
+        return row
     patch = ListPatch(raw.number, list_file.kind)
-    for column, printed in zip(list_file.columns, current[1:], strict=True):
+    for column, printed in zip(list_file.columns, current.row[1:], strict=True):
         ref, cell = raw.cells.get(column.header, (sheet.ref(column.header, raw.number), None))
         text = _as_text(cell)
         if text == _as_text(printed):

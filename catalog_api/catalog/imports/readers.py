@@ -51,6 +51,7 @@ class Sheet:
 
     rows: list[RawRow]
     letters: dict[str, str] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)  # an XLSX file's custom properties
 
     def ref(self, key: str, number: int) -> str:
         letter = self.letters.get(key)
@@ -67,7 +68,7 @@ def read_rows(path: Path, template: Template, max_bytes: int) -> Sheet:
     kind = format_of(path)
     sheet = Sheet([])
     if kind == "xlsx":
-        sheet.rows = list(_xlsx_rows(path, template, sheet.letters))
+        sheet.rows = list(_xlsx_rows(path, template, sheet))
     elif kind == "csv":
         sheet.rows = list(_table_rows(_csv_lines(path), template, sheet.letters))
     else:
@@ -75,7 +76,7 @@ def read_rows(path: Path, template: Template, max_bytes: int) -> Sheet:
     return sheet
 
 
-def _xlsx_rows(path: Path, template: Template, letters: dict[str, str]) -> Iterator[RawRow]:
+def _xlsx_rows(path: Path, template: Template, into: Sheet) -> Iterator[RawRow]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
@@ -88,7 +89,8 @@ def _xlsx_rows(path: Path, template: Template, letters: dict[str, str]) -> Itera
                 f"工作表“{sheet.title}”含合并单元格 {'、'.join(merged[:10])}："
                 "请取消合并、每格填写完整后再导入"
             )
-        yield from _table_rows(sheet.iter_rows(values_only=True), template, letters)
+        into.properties = {p.name: str(p.value) for p in workbook.custom_doc_props.props}
+        yield from _table_rows(sheet.iter_rows(values_only=True), template, into.letters)
     finally:
         workbook.close()
 
