@@ -55,6 +55,12 @@ def edit_xlsx(path: Path, code: str, changes: dict[str, Any]) -> Path:
     return path
 
 
+async def fee_list_edited(
+    database: Database, tmp_path: Path, world: ListsJinan, changes: dict[str, Any]
+) -> Path:
+    return edit_xlsx(await exported(database, tmp_path, ListName.FEE), world.fee.code, changes)
+
+
 def row_of(path: Path, code: str) -> int:
     return int(cell_of(path, code, "序号")[1:])
 
@@ -92,9 +98,10 @@ async def test_an_unedited_list_changes_nothing(
 async def test_an_edited_fee_standard_is_a_dry_run_diff_then_a_draft(
     database: Database, world: ListsJinan, tmp_path: Path
 ) -> None:
-    path = edit_xlsx(
-        await exported(database, tmp_path, ListName.FEE),
-        world.fee.code,
+    path = await fee_list_edited(
+        database,
+        tmp_path,
+        world,
         {"征收标准": "住宅类不动产登记每件60元", "备注": "2027年1月1日起执行"},
     )
 
@@ -242,9 +249,7 @@ async def test_read_only_columns_and_bad_cells_reject_the_row_with_their_cell(
 async def test_a_standard_with_several_amounts_is_not_guessed(
     database: Database, world: ListsJinan, tmp_path: Path, text: str
 ) -> None:
-    path = edit_xlsx(
-        await exported(database, tmp_path, ListName.FEE), world.fee.code, {"征收标准": text}
-    )
+    path = await fee_list_edited(database, tmp_path, world, {"征收标准": text})
 
     report = await run(database, path, "fee-list")
 
@@ -258,11 +263,7 @@ async def test_a_standard_with_several_amounts_is_not_guessed(
 async def test_a_code_not_on_any_published_list_cannot_be_created_from_a_list(
     database: Database, world: ListsJinan, tmp_path: Path
 ) -> None:
-    path = edit_xlsx(
-        await exported(database, tmp_path, ListName.FEE),
-        world.fee.code,
-        {"收费项目编码": "SF370102999"},
-    )
+    path = await fee_list_edited(database, tmp_path, world, {"收费项目编码": "SF370102999"})
 
     report = await run(database, path, "fee-list")
 
@@ -275,10 +276,8 @@ async def test_a_code_not_on_any_published_list_cannot_be_created_from_a_list(
 async def test_an_editor_edits_only_the_agencies_in_scope(
     database: Database, world: ListsJinan, tmp_path: Path
 ) -> None:
-    path = edit_xlsx(
-        await exported(database, tmp_path, ListName.FEE),
-        world.fee.code,
-        {"征收对象": "申请住宅类不动产登记的权利人（含共有人）"},
+    path = await fee_list_edited(
+        database, tmp_path, world, {"征收对象": "申请住宅类不动产登记的权利人（含共有人）"}
     )
     elsewhere = Principal(
         "editor@shizhong", roles=frozenset({Role.EDITOR}), regions=frozenset({"370103"})
