@@ -9,8 +9,10 @@ writes nothing. `publish` (catalog administrators) submits each written draft as
 (`YICHUANG_FOUR_EYES`) still see two different actors; see docs/import.md.
 """
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,7 +25,7 @@ from catalog_api.catalog.imports.apply import apply_row
 from catalog_api.catalog.imports.list_files import LIST_FILES, list_rows
 from catalog_api.catalog.imports.plan import Known, Outcome, Plan, plan_row, prefetch
 from catalog_api.catalog.imports.readers import ImportFileError, format_of, read_rows
-from catalog_api.catalog.imports.rows import Row, check_row
+from catalog_api.catalog.imports.rows import Row, check_row, read_content, release
 from catalog_api.catalog.imports.templates import TEMPLATES, Template
 from catalog_api.catalog.kinds import KINDS, Kind
 from catalog_api.db import Database, Tx
@@ -118,7 +120,8 @@ async def run_import(
     _reject_duplicates(rows, template)
     progress.start(len(rows))
     note = options.change_note or f"导入：{path.name}"
-    runner = _Runner(database, kind, principal, options, note, progress, report)
+    load = partial(read_content, sheet=sheet, template=template)
+    runner = _Runner(database, kind, principal, options, note, progress, report, load)
     if options.dry_run:
         await runner.dry_run(rows)
     elif options.atomic:
@@ -162,13 +165,24 @@ class _Runner:
     note: str
     progress: Progress
     report: ImportReport
+    load: Callable[[Row], None]  # reads a row's content (template rows; list rows have none)
     created: set[str] = field(default_factory=set)
+
+    def _batches(self, rows: list[Row]) -> Iterator[list[Row]]:
+        """`BATCH` rows at a time, their content models held only while the batch is worked on:
+        a large file is never all models at once."""
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            for row in batch:
+                self.load(row)
+            yield batch
+            for row in batch:
+                release(row)
 
     async def dry_run(self, rows: list[Row]) -> None:
         """Planned in batches: three statements per `BATCH` rows, all in one read."""
         async with self.database.read() as session:
-            for start in range(0, len(rows), BATCH):
-                batch = rows[start : start + BATCH]
+            for batch in self._batches(rows):
                 known = await prefetch(session, self.kind, [row for row in batch if row.ok])
                 for row in batch:
                     await self._plan_only(session, row, known)
@@ -184,8 +198,7 @@ class _Runner:
     async def row_by_row(self, rows: list[Row]) -> None:
         """Each batch is planned from one read-ahead; a row found unchanged or rejected there is
         done, and each row to write is planned again and written in a transaction of its own."""
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
+        for batch in self._batches(rows):
             async with self.database.read() as session:
                 known = await prefetch(session, self.kind, [row for row in batch if row.ok])
                 ahead = [await self._plan_ahead(session, row, known) for row in batch]
@@ -226,10 +239,11 @@ class _Runner:
         done: list[tuple[Row, Plan]] = []
         try:
             async with self.database.transaction() as tx:
-                for row in rows:
-                    plan = await self._plan(tx.session, row)
-                    await self._apply(tx, row, plan)
-                    done.append((row, plan))
+                for batch in self._batches(rows):
+                    for row in batch:
+                        plan = await self._plan(tx.session, row)
+                        await self._apply(tx, row, plan)
+                        done.append((row, plan))
         except _RowRejected as exc:
             for earlier, plan in done:
                 self.report.rows.append(_row_report(earlier, plan.outcome, plan.changes, []))
