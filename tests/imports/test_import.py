@@ -131,6 +131,23 @@ async def test_atomic_without_bad_rows_writes_them_all(
     assert await factories.count_rows(database, ServiceItem) == 2
 
 
+async def test_atomic_rolls_back_every_row_when_a_command_refuses_one_while_writing(
+    database: Database, catalog: dict[str, str], tmp_path: Path
+) -> None:
+    path = _mixed_file(tmp_path, catalog)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()[:-1]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = await _counts(database)
+
+    # both rows plan cleanly; submitting the first finds a power item without its 权责清单
+    report = await run(database, path, "service-items", atomic=True, publish=True)
+
+    assert not report.ok and not report.written
+    assert outcomes(report) == [(2, Outcome.REJECTED)]
+    assert "A2 行政权力事项须列明至少一个办理环节的责任事项" in errors(report)[2]
+    assert await _counts(database) == before
+
+
 async def test_importing_the_same_file_again_changes_nothing(
     database: Database, catalog: dict[str, str], tmp_path: Path
 ) -> None:

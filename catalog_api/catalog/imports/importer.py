@@ -9,7 +9,9 @@ writes nothing. `publish` (catalog administrators) submits each written draft as
 (`YICHUANG_FOUR_EYES`) still see two different actors; see docs/import.md.
 """
 
-from collections.abc import Callable, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import partial
@@ -24,7 +26,7 @@ from catalog_api.catalog.errors import DomainError
 from catalog_api.catalog.imports.apply import apply_row
 from catalog_api.catalog.imports.list_files import LIST_FILES, list_rows
 from catalog_api.catalog.imports.plan import Known, Outcome, Plan, plan_row, prefetch
-from catalog_api.catalog.imports.readers import ImportFileError, format_of, read_rows
+from catalog_api.catalog.imports.readers import ImportFileError, Sheet, format_of, read_rows
 from catalog_api.catalog.imports.rows import Row, check_row, read_content, release
 from catalog_api.catalog.imports.templates import TEMPLATES, Template
 from catalog_api.catalog.kinds import KINDS, Kind
@@ -107,13 +109,15 @@ async def run_import(
             )
         if list_file is not None and format_of(path) == "jsonl":
             raise ImportFileError(f"{template.title}应为导出的 .xlsx 或 .csv 文件")
-        sheet = read_rows(path, template, options.max_bytes)
+        # reading and checking a file is CPU work: off the event loop, so a service importing
+        # a large file goes on answering everyone else
+        sheet = await asyncio.to_thread(read_rows, path, template, options.max_bytes)
         if list_file is not None:
             rows = await list_rows(database, list_file, sheet, utc_now())
         else:
             async with database.read() as session:
                 agencies = await _agencies(session)
-            rows = [check_row(raw, sheet, template, agencies) for raw in sheet.rows]
+            rows = await asyncio.to_thread(_check_rows, sheet, template, agencies)
     except ImportFileError as exc:
         report.file_error = str(exc)
         return report
@@ -130,6 +134,10 @@ async def run_import(
         await runner.row_by_row(rows)
     report.rows.sort(key=lambda row: row.number)
     return report
+
+
+def _check_rows(sheet: Sheet, template: Template, agencies: dict[str, Agency]) -> list[Row]:
+    return [check_row(raw, sheet, template, agencies) for raw in sheet.rows]
 
 
 async def _agencies(session: AsyncSession) -> dict[str, Agency]:
@@ -168,21 +176,24 @@ class _Runner:
     load: Callable[[Row], None]  # reads a row's content (template rows; list rows have none)
     created: set[str] = field(default_factory=set)
 
-    def _batches(self, rows: list[Row]) -> Iterator[list[Row]]:
-        """`BATCH` rows at a time, their content models held only while the batch is worked on:
-        a large file is never all models at once."""
+    async def _batches(self, rows: list[Row]) -> AsyncIterator[list[Row]]:
+        """`BATCH` rows at a time, their content models (read off the event loop) held only
+        while the batch is worked on: a large file is never all models at once."""
         for start in range(0, len(rows), BATCH):
             batch = rows[start : start + BATCH]
-            for row in batch:
-                self.load(row)
+            await asyncio.to_thread(self._load, batch)
             yield batch
             for row in batch:
                 release(row)
 
+    def _load(self, batch: list[Row]) -> None:
+        for row in batch:
+            self.load(row)
+
     async def dry_run(self, rows: list[Row]) -> None:
         """Planned in batches: three statements per `BATCH` rows, all in one read."""
         async with self.database.read() as session:
-            for batch in self._batches(rows):
+            async for batch in self._batches(rows):
                 known = await prefetch(session, self.kind, [row for row in batch if row.ok])
                 for row in batch:
                     await self._plan_only(session, row, known)
@@ -198,7 +209,7 @@ class _Runner:
     async def row_by_row(self, rows: list[Row]) -> None:
         """Each batch is planned from one read-ahead; a row found unchanged or rejected there is
         done, and each row to write is planned again and written in a transaction of its own."""
-        for batch in self._batches(rows):
+        async for batch in self._batches(rows):
             async with self.database.read() as session:
                 known = await prefetch(session, self.kind, [row for row in batch if row.ok])
                 ahead = [await self._plan_ahead(session, row, known) for row in batch]
@@ -238,8 +249,8 @@ class _Runner:
         self.created.clear()
         done: list[tuple[Row, Plan]] = []
         try:
-            async with self.database.transaction() as tx:
-                for batch in self._batches(rows):
+            async with self.database.transaction() as tx, aclosing(self._batches(rows)) as batches:
+                async for batch in batches:
                     for row in batch:
                         plan = await self._plan(tx.session, row)
                         await self._apply(tx, row, plan)
