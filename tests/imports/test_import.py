@@ -15,6 +15,7 @@ from models import CatalogItem, CatalogItemVersion, ChangeEvent, ServiceItem, Se
 from models.diff import ChangeKind
 from models.enums import VersionStatus
 from tests import factories
+from tests.conftest import SqlCounter
 from tests.imports.helpers import errors, outcomes, run, write_csv, write_xlsx
 
 SERVICE_HEADER = ["基本编码", "实施主体统一社会信用代码", "承诺办结时限", "办理地点"]
@@ -439,3 +440,34 @@ async def test_publish_of_a_changed_record_supersedes_its_published_version(
         (2, VersionStatus.PUBLISHED),
     ]
     assert versions[1].content["name"] == "食品经营许可（含小餐饮）"
+
+
+async def test_a_written_row_costs_the_same_few_statements_however_many_rows(
+    database: Database, tmp_path: Path, sql_counter: SqlCounter
+) -> None:
+    agency = await factories.agency(database)
+    codes = []
+    for _ in range(12):
+        catalog_item, _ = await factories.published_catalog_item(database)
+        await factories.published_service_item(database, catalog_item.code, agency.uscc)
+        codes.append(catalog_item.code)
+    header = ["基本编码", "实施主体统一社会信用代码", "办理时间"]
+
+    async def statements(chosen: list[str]) -> int:
+        path = write_csv(
+            tmp_path / f"{len(chosen)}.csv",
+            [header, *[[c, agency.uscc, "9:00-17:00"] for c in chosen]],
+        )
+        with sql_counter:
+            report = await run(database, path, "service-items")
+        assert {outcome for _, outcome in outcomes(report)} == {Outcome.CHANGED}
+        return sql_counter.count
+
+    four, eight = await statements(codes[:4]), await statements(codes[4:])
+
+    per_row = (eight - four) / 4
+    # re-planned in its transaction (record, draft, published version), then update_draft (the
+    # record locked, draft, published version, next number, update, insert), the change
+    # event's agency, the audit entry and the event; PostgreSQL adds the event lock (SQLite's
+    # is BEGIN IMMEDIATE, not counted)
+    assert per_row == (13 if database.dialect == "postgresql" else 12)

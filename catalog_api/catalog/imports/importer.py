@@ -112,11 +112,11 @@ async def run_import(
         # reading and checking a file is CPU work: off the event loop, so a service importing
         # a large file goes on answering everyone else
         sheet = await asyncio.to_thread(read_rows, path, template, options.max_bytes)
+        async with database.read() as session:
+            agencies = await _agencies(session)
         if list_file is not None:
             rows = await list_rows(database, list_file, sheet, utc_now())
         else:
-            async with database.read() as session:
-                agencies = await _agencies(session)
             rows = await asyncio.to_thread(_check_rows, sheet, template, agencies)
     except ImportFileError as exc:
         report.file_error = str(exc)
@@ -125,7 +125,7 @@ async def run_import(
     progress.start(len(rows))
     note = options.change_note or f"导入：{path.name}"
     load = partial(read_content, sheet=sheet, template=template)
-    runner = _Runner(database, kind, principal, options, note, progress, report, load)
+    runner = _Runner(database, kind, principal, options, note, progress, report, load, agencies)
     if options.dry_run:
         await runner.dry_run(rows)
     elif options.atomic:
@@ -174,7 +174,11 @@ class _Runner:
     progress: Progress
     report: ImportReport
     load: Callable[[Row], None]  # reads a row's content (template rows; list rows have none)
+    agencies: dict[str, Agency]  # by USCC, read once: the access check needs a row's agency
     created: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.agencies_by_id = {agency.id: agency for agency in self.agencies.values()}
 
     async def _batches(self, rows: list[Row]) -> AsyncIterator[list[Row]]:
         """`BATCH` rows at a time, their content models (read off the event loop) held only
@@ -281,10 +285,11 @@ class _Runner:
     async def _ensure_may(self, session: AsyncSession, row: Row, plan: Plan) -> None:
         agency = None
         if plan.record is not None:
-            agency = await access.agency_of(session, plan.record)
+            agency = self.agencies_by_id.get(getattr(plan.record, "agency_id", None))
+            if agency is None:  # a catalog item (none), or an agency added since the run began
+                agency = await access.agency_of(session, plan.record)
         elif "agency_uscc" in row.identity:
-            statement = select(Agency).where(Agency.uscc == row.identity["agency_uscc"])
-            agency = (await session.execute(statement)).scalar_one()
+            agency = self.agencies[row.identity["agency_uscc"]]
         try:
             await access.ensure_may(
                 session, self.principal, access.Action.EDIT, plan.record, agency
