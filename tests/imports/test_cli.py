@@ -1,5 +1,6 @@
 """`yichuang import`, `export-kind` and `import-template` from the command line."""
 
+import asyncio
 from pathlib import Path
 
 import openpyxl
@@ -7,6 +8,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from catalog_api.cli import app
+from catalog_api.db import Database
+from catalog_api.migrate import upgrade
+from tests.api.lists_scenario import ListsJinan, lists_jinan
 from tests.imports.helpers import write_csv
 
 runner = CliRunner()
@@ -90,3 +94,36 @@ def test_import_reports_an_unreachable_database(
 
     assert result.exit_code == 1
     assert "导入失败" in said(result)
+
+
+async def _lists_world(url: str, files: Path) -> ListsJinan:
+    await upgrade(url)
+    database = Database(url)
+    try:
+        return await lists_jinan(database, files)
+    finally:
+        await database.dispose()
+
+
+def test_an_exported_list_edited_imports_back_from_the_command_line(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YICHUANG_DATABASE_URL", empty_database_url)
+    world = asyncio.run(_lists_world(empty_database_url, tmp_path / "files"))
+    path = tmp_path / "收费清单.xlsx"
+    exported = runner.invoke(
+        app, ["export-list", "fee-list", "--format", "xlsx", "--region", "370102", "-o", str(path)]
+    )
+    workbook = openpyxl.load_workbook(path)
+    workbook.worksheets[0]["E2"] = "申请不动产登记的权利人"  # 征收对象
+    workbook.save(path)
+
+    dry = runner.invoke(app, ["import", str(path), "--kind", "fee-list", "--dry-run"])
+    real = runner.invoke(app, ["import", str(path), "--kind", "fee-list"])
+
+    assert exported.exit_code == 0, exported.output
+    assert dry.exit_code == 0, dry.output
+    assert f"第2行 {world.fee.code} 修改" in said(dry)
+    assert 'payer："申请住宅类不动产登记的权利人" → "申请不动产登记的权利人"' in said(dry)
+    assert real.exit_code == 0, real.output
+    assert "导入完成：新建 0，修改 1，无变化 0，拒绝 0" in said(real)
