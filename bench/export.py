@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.databases import prepare
+from bench.memory import reset_peak, status_mib
 from catalog_api.db import Database
 from catalog_api.exports import check, csv_chunks, parse, write_xlsx
 
@@ -32,26 +33,12 @@ DATA_DIR = Path("/tmp/yichuang-bench-export")
 RESULTS = Path(__file__).parent / "results"
 
 
-def _status_mib(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024  # kB
-    raise LookupError(field)
-
-
-def _reset_peak() -> float:
-    """Reset the peak RSS (VmHWM; Linux ≥ 4.0) and return the RSS now: opening the database
-    maps its WAL and caches pages, which is not the export's doing."""
-    Path("/proc/self/clear_refs").write_text("5")
-    return _status_mib("VmRSS")
-
-
 async def _one(size: int, file_format: str, list_name: str, params: dict[str, str]) -> dict:
     url = f"sqlite+aiosqlite:///{DATA_DIR / f'yichuang-bench-{size}.db'}"
     database = Database(url)
     job = parse(list_name, file_format, params)
     await check(database, job)
-    baseline = _reset_peak()
+    baseline = reset_peak()  # opening the database maps its WAL and caches pages
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"out.{file_format}"
@@ -68,7 +55,7 @@ async def _one(size: int, file_format: str, list_name: str, params: dict[str, st
         seconds = time.perf_counter() - started
         file_bytes = path.stat().st_size
     await database.dispose()
-    peak = _status_mib("VmHWM")
+    peak = status_mib("VmHWM")
     lifetime_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "size": size, "format": file_format, "list": list_name, "params": params, "rows": rows,
