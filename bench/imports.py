@@ -17,7 +17,6 @@ files were written from, and memory freed by an earlier import may stay with the
 import asyncio
 import json
 import os
-import resource
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -117,8 +116,12 @@ async def _run(dialect: str, options: dict[str, Any]) -> dict[str, Any]:
             result["formats"][fmt]["change"] = await _change(database, rows, fmt, options)
     finally:
         await database.dispose()
-    result["process_peak_rss_mib"] = round(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+    # the highest of the imports' peaks: resetting VmHWM resets ru_maxrss too
+    result["process_peak_rss_mib"] = max(
+        run["peak_rss_mib"]
+        for data in result["formats"].values()
+        for run in (data["dry_run"], data["reimport"], data.get("change"))
+        if run is not None
     )
     return result
 
