@@ -2,9 +2,10 @@
 
 SQLite: a file `yichuang-bench-<N>.db` in the data folder. PostgreSQL: a database
 `yichuang_bench_<N>` created on the given server through its maintenance database. Either is
-reused when its Alembic revision is the head and it holds exactly N service items; otherwise
-(or with `fresh`) it is dropped and rebuilt through `catalog_api.migrate.upgrade` and the same
-code as `yichuang seed --synthetic N`.
+reused when its Alembic revision is the head, it holds exactly N service items and its
+`bench_seed` row (a bench-only table written after seeding) holds the generator's current
+`seed.synthetic.SEED_VERSION`; otherwise (or with `fresh`) it is dropped and rebuilt through
+`catalog_api.migrate.upgrade` and the same code as `yichuang seed --synthetic N`.
 """
 
 import time
@@ -22,6 +23,7 @@ from sqlalchemy.pool import NullPool
 from bench.seeding import Seeded, seed_database
 from catalog_api import migrate
 from models import ServiceItem
+from seed.synthetic import SEED_VERSION
 
 DIALECTS = ("sqlite", "postgresql")
 console = Console(stderr=True)
@@ -48,17 +50,33 @@ def _head() -> str | None:
 
 
 async def _is_ready(url: str, size: int) -> bool:
-    """The marker: the head revision and exactly `size` service items."""
+    """The marker: the head revision, exactly `size` service items, the current seed content."""
     engine = _engine(url)
     try:
         async with engine.connect() as connection:
             revision = await connection.execute(text("SELECT version_num FROM alembic_version"))
             if revision.scalar_one_or_none() != _head():
                 return False
+            seeded = await connection.execute(text("SELECT seed_version FROM bench_seed"))
+            if seeded.scalar_one_or_none() != SEED_VERSION:
+                return False
             count = await connection.execute(select(func.count()).select_from(ServiceItem))
             return count.scalar_one() == size
-    except Exception:  # no file, no tables, no database: not ready
+    except Exception:  # no file, no tables (bench_seed included), no database: not ready
         return False
+    finally:
+        await engine.dispose()
+
+
+async def _mark_seeded(url: str) -> None:
+    """Note which generator content the database holds (bench only: not in the app's models)."""
+    engine = _engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE bench_seed (seed_version INTEGER)"))
+            await connection.execute(
+                text("INSERT INTO bench_seed (seed_version) VALUES (:v)"), {"v": SEED_VERSION}
+            )
     finally:
         await engine.dispose()
 
@@ -86,6 +104,7 @@ async def _prepare_sqlite(size: int, data_dir: Path, fresh: bool) -> Prepared:
         console.print(f"SQLite {size}: building {path}")
         await reset()
         seeded = await seed_database(url, size, data_dir / "files", reset)
+        await _mark_seeded(url)
     engine = _engine(url)
     try:
         async with engine.connect() as connection:
@@ -121,6 +140,7 @@ async def _prepare_postgresql(size: int, server_url: str, data_dir: Path, fresh:
         console.print(f"PostgreSQL {size}: building database {name}")
         await reset()
         seeded = await seed_database(url, size, data_dir / "files", reset)
+        await _mark_seeded(url)
     engine = _engine(url, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:

@@ -2,20 +2,21 @@
 and XLSX, through the same code as GET /export/… and `yichuang export-list`.
 
     python -m bench.export [--sizes 10000,100000] [--formats csv,xlsx] [--list power-list]
+                           [--dialects sqlite,postgresql] [--postgres-url URL]
 
 Each case runs in a fresh process. Once the database is open, the peak RSS is reset
 (/proc/self/clear_refs) and the RSS taken as the baseline; `peak - baseline` is what the export
 itself held (rows in flight, openpyxl, the driver's buffers).
-Databases are SQLite bench databases built by `bench.databases.prepare` (the same code as
-`yichuang seed --synthetic N`) in their own folder, /tmp/yichuang-bench-export: the shared
-/tmp/yichuang-bench ones may predate the current guide content (fee lines by code), and their
-cache marker (head revision, N items) does not notice. Results go to
+Databases are the cached bench databases of `bench.databases.prepare` (SQLite files in
+/tmp/yichuang-bench, PostgreSQL `yichuang_bench_<N>` on the server of `--postgres-url` or
+YICHUANG_BENCH_POSTGRES_URL), rebuilt when their seed content is stale. Results go to
 bench/results/export-<time>.json.
 """
 
 import argparse
 import asyncio
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -25,33 +26,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.databases import prepare
+from bench.memory import reset_peak, status_mib
 from catalog_api.db import Database
 from catalog_api.exports import check, csv_chunks, parse, write_xlsx
 
-DATA_DIR = Path("/tmp/yichuang-bench-export")
+# bench.__main__'s DEFAULT_DATA_DIR, not imported: it costs each case process ~85 MiB of RSS
+DATA_DIR = Path(tempfile.gettempdir()) / "yichuang-bench"
 RESULTS = Path(__file__).parent / "results"
 
 
-def _status_mib(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024  # kB
-    raise LookupError(field)
-
-
-def _reset_peak() -> float:
-    """Reset the peak RSS (VmHWM; Linux ≥ 4.0) and return the RSS now: opening the database
-    maps its WAL and caches pages, which is not the export's doing."""
-    Path("/proc/self/clear_refs").write_text("5")
-    return _status_mib("VmRSS")
-
-
-async def _one(size: int, file_format: str, list_name: str, params: dict[str, str]) -> dict:
-    url = f"sqlite+aiosqlite:///{DATA_DIR / f'yichuang-bench-{size}.db'}"
+async def _one(url: str, size: int, file_format: str, list_name: str, params: dict) -> dict:
     database = Database(url)
     job = parse(list_name, file_format, params)
     await check(database, job)
-    baseline = _reset_peak()
+    baseline = reset_peak()  # opening the database maps its WAL and caches pages
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"out.{file_format}"
@@ -68,10 +56,11 @@ async def _one(size: int, file_format: str, list_name: str, params: dict[str, st
         seconds = time.perf_counter() - started
         file_bytes = path.stat().st_size
     await database.dispose()
-    peak = _status_mib("VmHWM")
+    peak = status_mib("VmHWM")
     lifetime_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
-        "size": size, "format": file_format, "list": list_name, "params": params, "rows": rows,
+        "dialect": database.dialect, "size": size, "format": file_format, "list": list_name,
+        "params": params, "rows": rows,
         "seconds": round(seconds, 2), "rows_per_second": round(rows / seconds),
         "first_chunk_seconds": None if first_chunk is None else round(first_chunk, 3),
         "file_mib": round(file_bytes / 2**20, 1), "baseline_rss_mib": round(baseline, 1),
@@ -86,19 +75,26 @@ def main() -> None:
     parser.add_argument("--formats", default="csv,xlsx")
     parser.add_argument("--list", default="power-list")
     parser.add_argument("--max-trips", default=None)
+    parser.add_argument("--dialects", default="sqlite")
+    parser.add_argument("--postgres-url", default=os.environ.get("YICHUANG_BENCH_POSTGRES_URL"))
+    parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     params = {} if args.max_trips is None else {"maxTrips": args.max_trips}
     if args.one:
         size, file_format = int(args.sizes), args.formats
-        print(json.dumps(asyncio.run(_one(size, file_format, args.list, params))))
+        print(json.dumps(asyncio.run(_one(args.url, size, file_format, args.list, params))))
         return
     results = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        asyncio.run(prepare("sqlite", size, data_dir=DATA_DIR, postgres_url=None, fresh=False))
+    cases = [(d, int(s)) for d in args.dialects.split(",") for s in args.sizes.split(",")]
+    for dialect, size in cases:
+        prepared = asyncio.run(
+            prepare(dialect, size, data_dir=DATA_DIR, postgres_url=args.postgres_url,
+                    fresh=False)
+        )
         for file_format in args.formats.split(","):
             command = [sys.executable, "-m", "bench.export", "--one", "--sizes", str(size),
-                       "--formats", file_format, "--list", args.list]
+                       "--formats", file_format, "--list", args.list, "--url", prepared.url]
             if args.max_trips is not None:
                 command += ["--max-trips", args.max_trips]
             done = subprocess.run(command, capture_output=True, text=True, check=True)

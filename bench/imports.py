@@ -8,6 +8,10 @@ TEMPLATE`), for each format:
 - re-import: a real run of the same file, every row `unchanged`, one transaction per row;
 - change (first format only, after the others): a real run of a file with the 办理时间 of the
   first `--changed` rows changed: a new draft per row through `update_draft`.
+Each import records the process's resident memory before it and its peak during it (VmHWM,
+reset before each import; `bench/memory.py`). The process also holds the exported rows the
+files were written from, and memory freed by an earlier import may stay with the process, so
+`peak` is the figure to read; `peak − before` is a lower bound of what the import itself held.
 """
 
 import asyncio
@@ -28,6 +32,7 @@ from sqlalchemy.pool import NullPool
 
 from bench.__main__ import DEFAULT_DATA_DIR, RESULTS_DIR
 from bench.databases import prepare
+from bench.memory import reset_peak, status_mib
 from bench.report import machine
 from catalog_api.auth import Principal, Role
 from catalog_api.catalog.imports.export import export_rows
@@ -69,18 +74,23 @@ async def _scratch(dialect: str, url: str, data_dir: Path) -> str:
 
 
 async def _timed_import(database: Database, path: Path, **options: Any) -> dict[str, Any]:
+    before = reset_peak()
     started = time.perf_counter()
     report: ImportReport = await run_import(
         database, path, SLUG, ADMIN, Options(max_bytes=1 << 34, **options)
     )
     seconds = time.perf_counter() - started
     counts = {o.value: report.count(o) for o in type(report.rows[0].outcome)}
-    return {
+    out = {
         "rows": len(report.rows),
         "seconds": round(seconds, 2),
         "rows_per_second": round(len(report.rows) / seconds, 1),
         "counts": counts,
+        "rss_before_mib": round(before, 1),
+        "peak_rss_mib": round(status_mib("VmHWM"), 1),
     }
+    console.print(f"  {out}", highlight=False, markup=False)
+    return out
 
 
 async def _run(dialect: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +116,13 @@ async def _run(dialect: str, options: dict[str, Any]) -> dict[str, Any]:
             result["formats"][fmt]["change"] = await _change(database, rows, fmt, options)
     finally:
         await database.dispose()
+    # the highest of the imports' peaks: resetting VmHWM resets ru_maxrss too
+    result["process_peak_rss_mib"] = max(
+        run["peak_rss_mib"]
+        for data in result["formats"].values()
+        for run in (data["dry_run"], data["reimport"], data.get("change"))
+        if run is not None
+    )
     return result
 
 
@@ -142,8 +159,9 @@ async def _change(
 
 def _render(runs: list[dict[str, Any]]) -> str:
     lines = [
-        "| dialect | format | file | dry run rows/s | re-import rows/s | change rows/s |",
-        "|---|---|---|---|---|---|",
+        "| dialect | format | file | dry run rows/s | re-import rows/s | change rows/s "
+        "| peak RSS MiB (dry / re-import) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         for fmt, data in run["formats"].items():
@@ -157,7 +175,8 @@ def _render(runs: list[dict[str, Any]]) -> str:
                 f"| {run['dialect']} | {fmt} | {data['file_bytes'] / 1048576:.1f} MB "
                 f"| {data['dry_run']['rows_per_second']} ({data['dry_run']['seconds']} s) "
                 f"| {data['reimport']['rows_per_second']} ({data['reimport']['seconds']} s) "
-                f"| {changed} |"
+                f"| {changed} "
+                f"| {data['dry_run']['peak_rss_mib']} / {data['reimport']['peak_rss_mib']} |"
             )
     return "\n".join(lines)
 

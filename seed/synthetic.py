@@ -34,6 +34,10 @@ CITY_HALL = "济南市历下区龙鼎大道1号龙奥大厦济南市政务服务
 CITY_OFFICE = "济南市历下区龙鼎大道1号龙奥大厦"
 CITY_SUPERVISE = "0531-66608890"
 MIN_STREETS, MAX_STREETS, MIN_LEAVES = 12, 960, 24
+# What the generator produces, as a number: bump it whenever `synthetic_catalog` (or what
+# `seed.bulk` stores from it) changes, so databases built from older content (the cached
+# benchmark databases) are rebuilt. 2: fee lines name published fee items (SF… codes).
+SEED_VERSION = 2
 _MASK = (1 << 64) - 1
 
 
