@@ -10,11 +10,10 @@ writes nothing. `publish` (catalog administrators) submits each written draft as
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Generator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -26,7 +25,13 @@ from catalog_api.catalog.errors import DomainError
 from catalog_api.catalog.imports.apply import apply_row
 from catalog_api.catalog.imports.list_files import LIST_FILES, list_rows
 from catalog_api.catalog.imports.plan import Known, Outcome, Plan, plan_row, prefetch
-from catalog_api.catalog.imports.readers import ImportFileError, Sheet, format_of, read_rows
+from catalog_api.catalog.imports.readers import (
+    ImportFileError,
+    RawRow,
+    Sheet,
+    format_of,
+    read_rows,
+)
 from catalog_api.catalog.imports.rows import Row, check_row, read_content, release
 from catalog_api.catalog.imports.templates import TEMPLATES, Template
 from catalog_api.catalog.kinds import KINDS, Kind
@@ -124,8 +129,9 @@ async def run_import(
     _reject_duplicates(rows, template)
     progress.start(len(rows))
     note = options.change_note or f"导入：{path.name}"
-    load = partial(read_content, sheet=sheet, template=template)
-    runner = _Runner(database, kind, principal, options, note, progress, report, load, agencies)
+    source = None if list_file is not None else sheet  # list rows hold their edits already
+    runner = _Runner(database, kind, principal, options, note, progress, report, agencies)
+    runner.source, runner.template = source, template
     if options.dry_run:
         await runner.dry_run(rows)
     elif options.atomic:
@@ -137,7 +143,7 @@ async def run_import(
 
 
 def _check_rows(sheet: Sheet, template: Template, agencies: dict[str, Agency]) -> list[Row]:
-    return [check_row(raw, sheet, template, agencies) for raw in sheet.rows]
+    return [check_row(raw, sheet, template, agencies) for raw in sheet.rows()]
 
 
 async def _agencies(session: AsyncSession) -> dict[str, Agency]:
@@ -173,26 +179,36 @@ class _Runner:
     note: str
     progress: Progress
     report: ImportReport
-    load: Callable[[Row], None]  # reads a row's content (template rows; list rows have none)
     agencies: dict[str, Agency]  # by USCC, read once: the access check needs a row's agency
     created: set[str] = field(default_factory=set)
+    source: Sheet | None = None  # a template file, read again for its rows' content
+    template: Template | None = None
 
     def __post_init__(self) -> None:
         self.agencies_by_id = {agency.id: agency for agency in self.agencies.values()}
 
     async def _batches(self, rows: list[Row]) -> AsyncIterator[list[Row]]:
-        """`BATCH` rows at a time, their content models (read off the event loop) held only
-        while the batch is worked on: a large file is never all models at once."""
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            await asyncio.to_thread(self._load, batch)
-            yield batch
-            for row in batch:
-                release(row)
+        """`BATCH` rows at a time, their content read again from the file (off the event loop)
+        and held only while the batch is worked on: a large file is never all held at once."""
+        raws = self.source.rows() if self.source is not None else None
+        try:
+            for start in range(0, len(rows), BATCH):
+                batch = rows[start : start + BATCH]
+                if raws is not None:
+                    await asyncio.to_thread(self._load, batch, raws)
+                yield batch
+                for row in batch:
+                    release(row)
+        finally:
+            if raws is not None:
+                raws.close()  # an XLSX workbook stays open while its rows are read
 
-    def _load(self, batch: list[Row]) -> None:
+    def _load(self, batch: list[Row], raws: Generator[RawRow]) -> None:
+        assert self.source is not None and self.template is not None
         for row in batch:
-            self.load(row)
+            raw = next(raws)
+            assert raw.number == row.number  # the file is read again in the same order
+            read_content(row, raw, self.source, self.template)
 
     async def dry_run(self, rows: list[Row]) -> None:
         """Planned in batches: three statements per `BATCH` rows, all in one read."""

@@ -9,10 +9,12 @@ column (the item's name from the basic catalog, the agency, the counts) rejects 
 where that field is kept. A list edits published records only; it never creates one.
 """
 
+import asyncio
 import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
+from itertools import islice
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -294,10 +296,11 @@ async def list_rows(
     database: Database, list_file: ListFile, sheet: Sheet, at: datetime
 ) -> list[Row]:
     """Each row of a list file as a row to plan: its code, and its edits as a patch."""
-    rows = []
-    exported = _exported_at(sheet)
-    for start in range(0, len(sheet.rows), BATCH):
-        batch = sheet.rows[start : start + BATCH]
+    rows: list[Row] = []
+    raws = sheet.rows()
+    # reading the file is CPU work: off the event loop, a batch at a time
+    while batch := await asyncio.to_thread(list, islice(raws, BATCH)):
+        exported = _exported_at(sheet)  # known once the file is open
         codes = [normalise(_as_text(raw.cells["code"][1])) for raw in batch if "code" in raw.cells]
         async with database.read() as session:
             shown = await public_lists.rows_by_code(session, list_file.name, codes, at)

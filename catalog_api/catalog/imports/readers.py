@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,11 +47,17 @@ def format_of(path: Path) -> str:
 
 @dataclass
 class Sheet:
-    """The rows of a file, and where each column is (`C`), for references to blank cells."""
+    """A file's rows, read afresh from the file by each `rows()` (an import reads it once for
+    the codes, then a batch at a time, so it never holds the whole file's rows), and where each
+    column is (`C`), for references to blank cells."""
 
-    rows: list[RawRow]
+    read: Callable[[], Iterator[RawRow]]
     letters: dict[str, str] = field(default_factory=dict)
     properties: dict[str, str] = field(default_factory=dict)  # an XLSX file's custom properties
+
+    def rows(self) -> Iterator[RawRow]:
+        """Whole-file problems (headers, merged cells, encoding) raise before the first row."""
+        return self.read()
 
     def ref(self, key: str, number: int) -> str:
         letter = self.letters.get(key)
@@ -66,13 +72,13 @@ def read_rows(path: Path, template: Template, max_bytes: int) -> Sheet:
             "请分成几个文件导入"
         )
     kind = format_of(path)
-    sheet = Sheet([])
+    sheet = Sheet(lambda: iter(()))
     if kind == "xlsx":
-        sheet.rows = list(_xlsx_rows(path, template, sheet))
+        sheet.read = lambda: _xlsx_rows(path, template, sheet)
     elif kind == "csv":
-        sheet.rows = list(_table_rows(_csv_lines(path), template, sheet.letters))
+        sheet.read = lambda: _table_rows(_csv_lines(path), template, sheet.letters)
     else:
-        sheet.rows = list(_jsonl_rows(path, template))
+        sheet.read = lambda: _jsonl_rows(path, template)
     return sheet
 
 

@@ -43,8 +43,7 @@ class Row:
     errors: list[str] = field(default_factory=list)
     code_ref: str = ""  # where the code came from, for duplicate messages
     patch: Any = None  # a list file's row: edits applied to the current content when planned
-    raw: RawRow | None = None  # a template row's cells, its content read from them per batch
-    content_read: bool = False
+    content_read: bool = False  # a template row's content is read (and dropped) batch by batch
 
     @property
     def ok(self) -> bool:
@@ -55,26 +54,26 @@ class Row:
 def check_row(raw: RawRow, sheet: Sheet, template: Template, agencies: dict[str, Agency]) -> Row:
     """The row's identity (its code, agency, catalog item) and effective date. Its content is
     read later, a batch at a time (`read_content`), so a file is never all models at once."""
-    row = Row(raw.number, errors=list(raw.problems), raw=raw)
+    row = Row(raw.number, errors=list(raw.problems))
     values = _read_cells(row, raw, template, content=False)
     row.effective_date = values.get("effective_date")
     _resolve_identity(row, raw, sheet, template, values, agencies)
     return row
 
 
-def read_content(row: Row, sheet: Sheet, template: Template) -> None:
-    """The row's content model from its cells, or its problems; again after `release`."""
-    if row.raw is None or row.content is not None or (row.content_read and row.errors):
+def read_content(row: Row, raw: RawRow, sheet: Sheet, template: Template) -> None:
+    """The row's content model from its cells (`raw`, read again from the file), or its
+    problems; again after `release`."""
+    if row.content is not None or (row.content_read and row.errors):
         return
     row.content_read = True
-    values = _read_cells(row, row.raw, template, content=True)
-    _validate_content(row, row.raw, sheet, template, values)
+    values = _read_cells(row, raw, template, content=True)
+    _validate_content(row, raw, sheet, template, values)
 
 
 def release(row: Row) -> None:
     """Drop the content model once the row's batch is done; `read_content` reads it again."""
-    if row.raw is not None:
-        row.content = None
+    row.content = None
 
 
 def _read_cells(row: Row, raw: RawRow, template: Template, *, content: bool) -> dict[str, Any]:
