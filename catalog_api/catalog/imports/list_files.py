@@ -316,9 +316,10 @@ def _exported_at(sheet: Sheet) -> datetime | None:
     """When the list was read for the file (XLSX exports say so; CSV files cannot)."""
     raw = sheet.properties.get(public_lists.AS_OF_PROPERTY)
     try:
-        return datetime.fromisoformat(raw) if raw else None
+        moment = datetime.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def _row(
