@@ -130,7 +130,7 @@ async def _one_format(
     database: Database, rows: list[dict[str, Any]], fmt: str, options: dict[str, Any]
 ) -> dict[str, Any]:
     folder: Path = options["data_dir"]
-    path = folder / f"bench-service-items.{fmt}"
+    path = folder / f"bench-service-items-{len(rows)}.{fmt}"  # sizes never overwrite each other
     started = time.perf_counter()
     write_file(path, fmt, SERVICE_ITEMS, rows)
     out: dict[str, Any] = {
@@ -151,7 +151,7 @@ async def _change(
         {**row, "hours": f"工作日 9:00-17:00（导入基准 {fmt}）"}
         for row in rows[: options["changed"]]
     ]
-    path = options["data_dir"] / f"bench-service-items-changed.{fmt}"
+    path = options["data_dir"] / f"bench-service-items-{len(rows)}-changed.{fmt}"
     write_file(path, fmt, SERVICE_ITEMS, changed)
     console.print(f"{fmt}: change {len(changed)} rows …")
     return await _timed_import(database, path)
