@@ -24,7 +24,7 @@ from catalog_api.catalog.imports.plan import Outcome
 from catalog_api.catalog.imports.templates import TEMPLATES, Template
 from catalog_api.catalog.imports.writer import write_file
 from catalog_api.db import Database
-from catalog_api.exports import content_disposition
+from catalog_api.exports import BadParameter, content_disposition
 from catalog_api.settings import Settings
 
 MEDIA_TYPES = {
@@ -49,17 +49,10 @@ def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-class _BadParameter(ValueError):
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(message)
-        self.parameter = parameter
-        self.message = message
-
-
 def _flag(request: Request, name: str) -> bool:
     raw = request.query_params.get(name, "false").strip().lower()
     if raw not in ("true", "false", "1", "0"):
-        raise _BadParameter(name, f"{name} 应为 true 或 false：{raw}")
+        raise BadParameter(name, f"{name} 应为 true 或 false：{raw}")
     return raw in ("true", "1")
 
 
@@ -69,7 +62,7 @@ def _format(request: Request) -> str:
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         given = MEDIA_TYPES.get(media_type)
     if given not in ("xlsx", "csv", "jsonl"):
-        raise _BadParameter(
+        raise BadParameter(
             "format", "请用 ?format=xlsx|csv|jsonl 或相应的 Content-Type 说明文件格式"
         )
     return given
@@ -137,7 +130,7 @@ def import_endpoint(database: Database, settings: Settings):  # type: ignore[no-
             return _error(404, "NOT_FOUND", f"没有可导入的类别 {kind}，可选：{known}")
         try:
             suffix, options = _format(request), _options(request, settings)
-        except _BadParameter as exc:
+        except BadParameter as exc:
             return _error(400, "BAD_REQUEST", exc.message, parameter=exc.parameter)
         path = await _spool(await request.body(), suffix)
         try:

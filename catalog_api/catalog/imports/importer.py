@@ -130,8 +130,9 @@ async def run_import(
     progress.start(len(rows))
     note = options.change_note or f"导入：{path.name}"
     source = None if list_file is not None else sheet  # list rows hold their edits already
-    runner = _Runner(database, kind, principal, options, note, progress, report, agencies)
-    runner.source, runner.template = source, template
+    runner = _Runner(
+        database, kind, principal, options, note, progress, report, agencies, source, template
+    )
     if options.dry_run:
         await runner.dry_run(rows)
     elif options.atomic:
@@ -180,9 +181,9 @@ class _Runner:
     progress: Progress
     report: ImportReport
     agencies: dict[str, Agency]  # by USCC, read once: the access check needs a row's agency
+    source: Sheet | None  # a template file, read again for its rows' content; None for lists
+    template: Template
     created: set[str] = field(default_factory=set)
-    source: Sheet | None = None  # a template file, read again for its rows' content
-    template: Template | None = None
 
     def __post_init__(self) -> None:
         self.agencies_by_id = {agency.id: agency for agency in self.agencies.values()}
@@ -204,7 +205,7 @@ class _Runner:
                 raws.close()  # an XLSX workbook stays open while its rows are read
 
     def _load(self, batch: list[Row], raws: Generator[RawRow]) -> None:
-        assert self.source is not None and self.template is not None
+        assert self.source is not None
         for row in batch:
             raw = next(raws)
             assert raw.number == row.number  # the file is read again in the same order
